@@ -1,0 +1,65 @@
+// The ioc-wall command line: parses arguments and dispatches to one command.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { layoutJsonSchemaText } from '../../common/wall/index.ts';
+import { describeCommand } from './describe.ts';
+import { doctorCommand } from './doctor.ts';
+import { ExitCode, processOutput, type CliOutput } from './io.ts';
+import { validateCommand } from './validate.ts';
+
+const USAGE = `ioc-wall: video-wall display runtime for control rooms
+
+usage:
+  ioc-wall validate <layout.yaml>... [--json]   check layout files; exit 0 valid, 1 errors, 2 unreadable
+  ioc-wall describe <layout.yaml> [--json]      screens, fields, series, scenes and each screen's slices
+  ioc-wall doctor [--json]                      what this machine has, with install hints
+  ioc-wall schema                               the layout format's JSON Schema, for editors
+  ioc-wall --version | --help`;
+
+function version(): string {
+  const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return packageJson.version;
+}
+
+export async function main(argv: readonly string[], output: CliOutput = processOutput): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } },
+    });
+  } catch (error) {
+    output.err(`ioc-wall: ${(error as Error).message}\n\n${USAGE}`);
+    return ExitCode.usage;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  const json = values.json ?? false;
+  if (values.version) {
+    output.out(version());
+    return ExitCode.ok;
+  }
+  if (values.help || command === 'help') {
+    output.out(USAGE);
+    return ExitCode.ok;
+  }
+  switch (command) {
+    case 'validate':
+      return validateCommand(rest, { json }, output);
+    case 'describe':
+      if (rest.length > 1) {
+        output.err('ioc-wall describe: name exactly one layout file');
+        return ExitCode.usage;
+      }
+      return describeCommand(rest[0], { json }, output);
+    case 'doctor':
+      return doctorCommand({ json }, output);
+    case 'schema':
+      output.out(layoutJsonSchemaText().trimEnd());
+      return ExitCode.ok;
+    default:
+      output.err(command ? `ioc-wall: unknown command '${command}'\n\n${USAGE}` : USAGE);
+      return ExitCode.usage;
+  }
+}
