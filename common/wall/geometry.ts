@@ -311,7 +311,7 @@ export function hiddenParts(rect: Rect, visible: readonly Rect[]): Rect[] {
       const covered = clipped.some(
         (part) => centre.x > part.x && centre.x < right(part) && centre.y > part.y && centre.y < bottom(part),
       );
-      if (covered || width <= EPSILON || height <= EPSILON) {
+      if (covered || width <= 0 || height <= 0) {
         if (run) hidden.push(run);
         run = undefined;
       } else {
