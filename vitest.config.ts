@@ -7,7 +7,7 @@ export default defineConfig({
     alias: { electron: fileURLToPath(new URL('./main/app/electron.stub.ts', import.meta.url)) },
   },
   test: {
-    include: ['{common,main,renderer,device-drivers,bin,e2e}/**/*.test.ts', '*.test.ts'],
+    include: ['{common,main,renderer,device-drivers,wall-layouts,bin,e2e}/**/*.test.ts', '*.test.ts'],
     testTimeout: 30_000,
   },
 });

@@ -3,7 +3,8 @@ import { describeWall, formatProblem, type Rect, type WallDescription } from '..
 import { LayoutReadError, readLayoutFile } from '../services/layout-file.ts';
 import { ExitCode, table, type CliOutput } from './io.ts';
 
-const millimetres = (value: number) => value.toFixed(1);
+// Rounding can print -0.0 for a slice snapped a hair outwards; it reads better as 0.0.
+const millimetres = (value: number) => value.toFixed(1).replace(/^-(0\.0)$/, '$1');
 const rect = (value: Rect, format: (n: number) => string) =>
   `${format(value.x)},${format(value.y)} ${format(value.width)}x${format(value.height)}`;
 
