@@ -12,7 +12,7 @@ import {
 } from './geometry.ts';
 import type { RawProblem } from './issues.ts';
 import { formatPath, type PathSegment } from './problems.ts';
-import type { Panel, Region, Scene, Screen, Series, WallLayout } from './schema.ts';
+import { seriesOfPanel, type Panel, type Region, type Scene, type Screen, type Series, type WallLayout } from './schema.ts';
 import { closestName } from './suggest.ts';
 
 type ListSection = 'screens' | 'regions' | 'fields' | 'series' | 'panels' | 'scenes';
@@ -150,17 +150,12 @@ function checkSeries(findings: Findings, items: readonly (Series | undefined)[],
   });
 }
 
-function panelSeries(panel: Panel): readonly string[] {
-  if (!('series' in panel)) return [];
-  return typeof panel.series === 'string' ? [panel.series] : panel.series;
-}
-
 function checkPanels(findings: Findings, panels: readonly (Panel | undefined)[], fields: ReadonlySet<string>, series: ReadonlySet<string>): void {
   each(panels, (panel, index) => {
     const path = ['panels', index];
     if (panel.field !== undefined) findings.reference([...path, 'field'], 'field', panel.field, fields);
     if ('series' in panel) {
-      panelSeries(panel).forEach((id, seriesIndex) =>
+      seriesOfPanel(panel).forEach((id, seriesIndex) =>
         findings.reference(typeof panel.series === 'string' ? [...path, 'series'] : [...path, 'series', seriesIndex], 'series', id, series),
       );
     }

@@ -7,3 +7,4 @@ export * from './duration.ts';
 export * from './describe.ts';
 export type { Position } from './locate.ts';
 export * from './json-schema.ts';
+export * from './demo.ts';

@@ -328,6 +328,8 @@ export type LocalisedText = WallLayout['wall']['name'];
 export type DemoGenerator = NonNullable<Series['demo']>;
 export type Level = NonNullable<Series['levels']>[number];
 
-/** The sections of a layout, in the order they are written and checked. */
-export const SECTIONS = ['format', 'wall', 'screens', 'regions', 'fields', 'series', 'panels', 'scenes'] as const;
-export type Section = (typeof SECTIONS)[number];
+/** The series a panel shows, in its own order. */
+export function seriesOfPanel(panel: Panel): readonly string[] {
+  if (!('series' in panel)) return [];
+  return typeof panel.series === 'string' ? [panel.series] : panel.series;
+}

@@ -14,6 +14,8 @@ usage:
   ioc-wall describe <layout.yaml> [--json]      screens, fields, series, scenes and each screen's slices
   ioc-wall doctor [--json]                      what this machine has, with install hints
   ioc-wall schema                               the layout format's JSON Schema, for editors
+  ioc-wall serve [--layout <file>] [--port <n>] [--host 127.0.0.1] [--data-dir <dir>] [--demo] [--json]
+                                                run the wall: one page per screen at /screen/<id>
   ioc-wall --version | --help`;
 
 function version(): string {
@@ -27,7 +29,16 @@ export async function main(argv: readonly string[], output: CliOutput = processO
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } },
+      options: {
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+        layout: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        demo: { type: 'boolean', default: false },
+      },
     });
   } catch (error) {
     output.err(`ioc-wall: ${(error as Error).message}\n\n${USAGE}`);
@@ -55,6 +66,14 @@ export async function main(argv: readonly string[], output: CliOutput = processO
       return describeCommand(rest[0], { json }, output);
     case 'doctor':
       return doctorCommand({ json }, output);
+    case 'serve': {
+      // Loaded on demand: the server's dependencies are not needed to validate a file.
+      const { serveCommand } = await import('./serve.ts');
+      return serveCommand(
+        { layout: values.layout, port: values.port, host: values.host, dataDir: values['data-dir'], demo: values.demo ?? false, json },
+        output,
+      );
+    }
     case 'schema':
       output.out(layoutJsonSchemaText().trimEnd());
       return ExitCode.ok;

@@ -1,0 +1,6 @@
+// The one contract between main and the renderers: messages, transports and the WallBridge.
+export * from './events.ts';
+export * from './messages.ts';
+export * from './transport.ts';
+export * from './bridge.ts';
+export * from './assignment.ts';

@@ -1,0 +1,109 @@
+// End-to-end helpers: a real `ioc-wall serve` process on a free port, Chromium pages on its screens, and what they report.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { inject, it } from 'vitest';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** `it`, skipped (loudly, by the global setup) when this machine has no Chromium. */
+export const browserIt = inject('chromiumEndpoint') ? it : it.skip;
+
+export function connectBrowser(): Promise<Browser> {
+  return chromium.connect(inject('chromiumEndpoint'));
+}
+
+export interface Wall {
+  readonly url: string;
+  readonly port: number;
+  readonly layout: string;
+  readonly dataDirectory: string;
+  readonly log: () => string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Starts the server again on the same port, layout and data folder. */
+  restart(): Promise<Wall>;
+}
+
+/** A folder of the test's own with a layout (the server watches the folder), image paths made absolute. */
+export function layoutCopy(source: string, edit: (text: string) => string = (text) => text): string {
+  const folder = mkdtempSync(path.join(tmpdir(), 'ioc-wall-e2e-'));
+  const file = path.join(folder, 'wall.yaml');
+  const text = readFileSync(source, 'utf8').replaceAll('../assets/', `${path.join(ROOT, 'assets')}/`);
+  writeFileSync(file, edit(text));
+  return file;
+}
+
+export async function startWall(options: { layout: string; port?: number; dataDirectory?: string; demo?: boolean }): Promise<Wall> {
+  const dataDirectory = options.dataDirectory ?? mkdtempSync(path.join(tmpdir(), 'ioc-wall-data-'));
+  const args = ['serve', '--layout', options.layout, '--port', String(options.port ?? 0), '--data-dir', dataDirectory, ...(options.demo === false ? [] : ['--demo'])];
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [path.join(ROOT, 'bin/ioc-wall.js'), ...args], { cwd: ROOT });
+  let stderr = '';
+  let stdout = '';
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (text: string) => {
+      stdout += text;
+      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`ioc-wall serve exited ${code}:\n${stderr}`)));
+  });
+  const port = Number(new URL(url).port);
+  const wall: Wall = {
+    url,
+    port,
+    layout: options.layout,
+    dataDirectory,
+    log: () => stderr,
+    stop: (signal = 'SIGTERM') =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once('exit', (code) => resolve(code));
+        child.kill(signal);
+      }),
+    restart: () => startWall({ ...options, port, dataDirectory }),
+  };
+  return wall;
+}
+
+/** What a screen page reports about itself (renderer/screen: window.__IOC_WALL__). */
+export interface ScreenStatus {
+  readonly screen: string;
+  readonly state: 'waiting' | 'assigned' | 'unknown-screen';
+  readonly connection: 'connecting' | 'connected' | 'disconnected';
+  readonly layoutVersion?: number;
+  readonly sceneId?: string;
+  readonly framesDrawn: number;
+  readonly lastDrawAt: number;
+  readonly panels: readonly string[];
+  readonly texts: readonly string[];
+  readonly fontsReady: boolean;
+  readonly contextLosses: number;
+  readonly panelErrors: readonly { panel: string; message: string }[];
+}
+
+export function screenStatus(page: Page): Promise<ScreenStatus> {
+  return page.evaluate(() => JSON.parse(JSON.stringify((globalThis as unknown as { __IOC_WALL__: unknown }).__IOC_WALL__)));
+}
+
+/** Waits until the page's status satisfies `condition` (polling; software WebGL is slow on 2 cores). */
+export async function untilStatus(page: Page, condition: (status: ScreenStatus) => boolean, milliseconds = 60_000): Promise<ScreenStatus> {
+  const deadline = Date.now() + milliseconds;
+  let last: ScreenStatus | undefined;
+  while (Date.now() < deadline) {
+    last = await screenStatus(page).catch(() => undefined);
+    if (last && condition(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`screen status not reached in ${milliseconds} ms; last: ${JSON.stringify(last)?.slice(0, 2000)}`);
+}
+
+export async function openScreen(browser: Browser, url: string, screen: string, viewport = { width: 384, height: 216 }): Promise<Page> {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  await page.goto(`${url}/screen/${screen}`);
+  return page;
+}

@@ -1,0 +1,160 @@
+// `ioc-wall serve` as a process: the listening line, loopback only, the data folder, hot reload, the last good layout, a clean stop.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const REFERENCE = path.join(ROOT, 'wall-layouts/ioc-province.yaml');
+const running = new Set<ChildProcessWithoutNullStreams>();
+
+interface Served {
+  readonly process: ChildProcessWithoutNullStreams;
+  readonly url: string;
+  readonly stdout: string[];
+  readonly stderr: string[];
+}
+
+/** A layout folder of its own (the server watches it), holding a copy of the reference wall and its map image path. */
+function layoutFolder(): { file: string; dataDirectory: string } {
+  const folder = mkdtempSync(path.join(tmpdir(), 'ioc-wall-serve-'));
+  const file = path.join(folder, 'wall.yaml');
+  writeFileSync(file, readFileSync(REFERENCE, 'utf8').replace('../assets/maps/province-outline.svg', path.join(ROOT, 'assets/maps/province-outline.svg')));
+  return { file, dataDirectory: path.join(folder, 'data') };
+}
+
+function serve(...args: string[]): Promise<Served> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/ioc-wall.js'), 'serve', '--port', '0', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, IOC_WALL_LOG_LEVEL: 'info' },
+  });
+  running.add(child);
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  child.stderr.setEncoding('utf8').on('data', (text: string) => stderr.push(text));
+  return new Promise((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (text: string) => {
+      stdout.push(text);
+      const match = /^ioc-wall: listening on (http:\/\/\S+)$/m.exec(stdout.join(''));
+      if (match) resolve({ process: child, url: match[1]!, stdout, stderr });
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code} before listening:\n${stderr.join('')}`)));
+  });
+}
+
+function exitOf(child: ChildProcessWithoutNullStreams): Promise<number | null> {
+  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', resolve)));
+}
+
+async function eventually<T>(probe: () => Promise<T | undefined>, milliseconds = 10_000): Promise<T> {
+  const deadline = Date.now() + milliseconds;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** JSON of a GET, typed loosely: these tests read a few fields. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const getJson = async (url: string): Promise<any> => (await fetch(url)).json();
+
+const health = async (url: string) => (await fetch(`${url}/healthz`)).json() as Promise<{ status: string; layout: { version: number; lastError?: { problems: string[] } } }>;
+
+afterEach(() => {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+});
+
+describe('ioc-wall serve', () => {
+  it('prints exactly one listening line, serves /api/wall as describe --json does, and stops cleanly on SIGTERM', async () => {
+    const { file, dataDirectory } = layoutFolder();
+    const served = await serve('--layout', file, '--data-dir', dataDirectory);
+    expect(served.stdout.join('')).toMatch(/^ioc-wall: listening on http:\/\/127\.0\.0\.1:\d+\n$/);
+    expect(statSync(dataDirectory).mode & 0o777).toBe(0o700);
+
+    const wall = await getJson(`${served.url}/api/wall`);
+    expect(wall.plan.screens).toHaveLength(18);
+    expect(Object.keys(wall)).toEqual(['wall', 'screens', 'fields', 'series', 'panels', 'scenes', 'plan']);
+    expect(await health(served.url)).toMatchObject({ status: 'degraded', screens: { expected: 18, connected: 0 }, layout: { version: 1 } });
+
+    // A connected screen is told the server is restarting before it goes.
+    const socket = new WebSocket(`${served.url.replace('http', 'ws')}/bridge`);
+    const messages: string[] = [];
+    socket.on('message', (data) => messages.push(String(data)));
+    await new Promise((resolve) => socket.on('open', resolve));
+    socket.send(JSON.stringify({ type: 'hello', protocol: 1, screens: ['S01'], client: 'screen' }));
+    await eventually(async () => (messages.length > 0 ? true : undefined));
+    served.process.kill('SIGTERM');
+    expect(await exitOf(served.process)).toBe(0);
+    expect(messages.map((message) => JSON.parse(message).type)).toContain('restarting');
+  });
+
+  it('prints one JSON line with --json', async () => {
+    const { file, dataDirectory } = layoutFolder();
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/ioc-wall.js'), 'serve', '--port', '0', '--json', '--layout', file, '--data-dir', dataDirectory]);
+    running.add(child);
+    const line = await new Promise<string>((resolve) => child.stdout.setEncoding('utf8').once('data', resolve));
+    expect(JSON.parse(line)).toEqual({ event: 'listening', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), port: expect.any(Number), host: '127.0.0.1' });
+    expect(line.endsWith('}\n')).toBe(true);
+  });
+
+  it('refuses a non-loopback host until users and roles exist', async () => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/ioc-wall.js'), 'serve', '--host', '0.0.0.0']);
+    let stderr = '';
+    child.stderr.on('data', (text) => (stderr += text));
+    expect(await exitOf(child as ChildProcessWithoutNullStreams)).toBe(2);
+    expect(stderr).toContain('--host 0.0.0.0 is refused');
+  });
+
+  it('reloads a valid change saved by rename, and keeps the last good layout when a change is broken', async () => {
+    const { file, dataDirectory } = layoutFolder();
+    const served = await serve('--layout', file, '--data-dir', dataDirectory);
+    const original = readFileSync(file, 'utf8');
+
+    // Save by writing a new file and renaming it over the old one, as editors do.
+    writeFileSync(`${file}.tmp`, original.replace('defaultScene: normal', 'defaultScene: calibration'));
+    renameSync(`${file}.tmp`, file);
+    await eventually(async () => ((await health(served.url)).layout.version === 2 ? true : undefined));
+    expect((await getJson(`${served.url}/api/wall`)).wall.defaultScene).toBe('calibration');
+
+    writeFileSync(file, original.replace('defaultScene: normal', 'defaultScene: normall'));
+    const rejected = await eventually(async () => (await health(served.url)).layout.lastError);
+    expect(rejected.problems[0]).toMatch(new RegExp(`^${file}:\\d+:17: wall\\.defaultScene: unknown scene 'normall'`));
+    expect(served.stderr.join('')).toContain("wall.defaultScene: unknown scene 'normall' (did you mean 'normal'?)");
+    expect((await health(served.url)).layout.version).toBe(2);
+    expect((await getJson(`${served.url}/api/wall`)).wall.defaultScene).toBe('calibration');
+  });
+
+  it('starts from the last good copy when the file is broken, and exits 1 when it has none', async () => {
+    const { file, dataDirectory } = layoutFolder();
+    const broken = readFileSync(file, 'utf8').replace('defaultScene: normal', 'defaultScene: nope');
+    const backup = `${file}.good`;
+    copyFileSync(file, backup);
+
+    writeFileSync(file, broken);
+    const refused = spawn(process.execPath, [path.join(ROOT, 'bin/ioc-wall.js'), 'serve', '--port', '0', '--layout', file, '--data-dir', dataDirectory]);
+    let refusal = '';
+    refused.stderr.on('data', (text) => (refusal += text));
+    expect(await exitOf(refused as ChildProcessWithoutNullStreams)).toBe(1);
+    expect(refusal).toContain("wall.defaultScene: unknown scene 'nope'");
+    expect(refusal).toContain('there is no last good copy');
+
+    copyFileSync(backup, file);
+    const first = await serve('--layout', file, '--data-dir', dataDirectory);
+    first.process.kill('SIGTERM');
+    await exitOf(first.process);
+
+    writeFileSync(file, broken);
+    const second = await serve('--layout', file, '--data-dir', dataDirectory);
+    expect(second.stderr.join('')).toContain('WARNING');
+    expect(second.stderr.join('')).toContain('running the last good copy');
+    const state = await health(second.url);
+    expect(state.status).toBe('degraded');
+    expect(state.layout.lastError?.problems[0]).toContain("unknown scene 'nope'");
+    expect((await getJson(`${second.url}/api/wall`)).wall.defaultScene).toBe('normal');
+  });
+});

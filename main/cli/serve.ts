@@ -1,0 +1,144 @@
+// `ioc-wall serve`: loads the layout (or its last good copy), runs the wall, serves the screens, reloads on change, stops cleanly.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BridgeHost } from '../../common/contract/index.ts';
+import { WallRuntime } from '../core/wall-runtime.ts';
+import { prepareDataDirectory, resolveDataDirectory } from '../services/data-dir.ts';
+import { LOOPBACK_HOSTS, RendererMissingError, startHttpServer } from '../services/http-server.ts';
+import { layoutAssetPath } from '../services/layout-file.ts';
+import { LayoutUnavailableError, loadLayout, watchLayout } from '../services/layout-source.ts';
+import { createLogger } from '../services/logger.ts';
+import { nodeScheduler } from '../services/node-scheduler.ts';
+import { ExitCode, type CliOutput } from './io.ts';
+import { DEFAULT_PORT } from './doctor.ts';
+
+const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const DEFAULT_LAYOUT = path.join(PACKAGE_ROOT, 'wall-layouts', 'ioc-province.yaml');
+export const RENDERER_DIRECTORY = path.join(PACKAGE_ROOT, 'dist', 'renderer');
+
+export interface ServeOptions {
+  readonly layout?: string;
+  readonly port?: string;
+  readonly host?: string;
+  readonly dataDir?: string;
+  readonly demo: boolean;
+  readonly json: boolean;
+}
+
+/** Runs until SIGTERM or SIGINT; resolves with the exit code. */
+export async function serveCommand(options: ServeOptions, output: CliOutput): Promise<number> {
+  const host = options.host ?? '127.0.0.1';
+  if (!(LOOPBACK_HOSTS as readonly string[]).includes(host)) {
+    output.err(
+      `ioc-wall serve: --host ${host} is refused: until users and roles exist the wall listens on loopback only ` +
+        `(${LOOPBACK_HOSTS.join(', ')}), so nobody on the network can read or drive it`,
+    );
+    return ExitCode.usage;
+  }
+  const port = options.port === undefined ? DEFAULT_PORT : Number(options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    output.err(`ioc-wall serve: --port must be a whole number from 0 to 65535 (0 takes a free port), not '${options.port}'`);
+    return ExitCode.usage;
+  }
+  const file = path.resolve(options.layout ?? DEFAULT_LAYOUT);
+  if (!existsSync(file)) {
+    output.err(`ioc-wall serve: layout file not found: ${file}`);
+    return ExitCode.usage;
+  }
+
+  const logger = createLogger();
+  const dataDirectory = await prepareDataDirectory(resolveDataDirectory(options.dataDir));
+  let loaded;
+  try {
+    loaded = await loadLayout(file, dataDirectory);
+  } catch (error) {
+    if (!(error instanceof LayoutUnavailableError)) throw error;
+    for (const line of error.problems) output.err(line);
+    output.err(`ioc-wall serve: ${error.message}`);
+    return ExitCode.failed;
+  }
+
+  let lastError: { at: string; problems: readonly string[] } | undefined;
+  if (loaded.fromLastGood) {
+    const problems = loaded.fromLastGood.problems.map((problem) => `${file}:${problem.line}:${problem.column}: ${problem.path ? `${problem.path}: ` : ''}${problem.message}`);
+    lastError = { at: new Date().toISOString(), problems };
+    for (const line of problems) output.err(line);
+    output.err(`ioc-wall serve: WARNING: ${file} has errors; running the last good copy saved ${loaded.fromLastGood.savedAt}. Fix the file: the wall picks it up when it is valid.`);
+    logger.warn({ file, savedAt: loaded.fromLastGood.savedAt, problems }, 'layout has errors: running the last good copy');
+  }
+
+  const bridge = new BridgeHost();
+  const runtime = new WallRuntime({ scheduler: nodeScheduler, bridge, demo: options.demo });
+  runtime.setLayout(loaded.layout);
+  bridge.onDidReject(({ remote, reason }) => logger.warn({ remote, reason }, 'dropped a bridge message'));
+
+  const watcher = watchLayout(file, dataDirectory, logger, {
+    onDidAccept: (layout) => {
+      const version = runtime.setLayout(layout);
+      lastError = undefined;
+      logger.info({ file, version }, 'layout reloaded');
+    },
+    onDidReject: (problems) => {
+      lastError = { at: new Date().toISOString(), problems };
+      logger.error({ file, problems }, 'layout change rejected: the wall keeps the last good layout');
+      for (const line of problems) output.err(line);
+    },
+  });
+
+  let server;
+  try {
+    server = await startHttpServer({
+      host,
+      port,
+      rendererDirectory: RENDERER_DIRECTORY,
+      bridge,
+      logger,
+      wall: {
+        describe: () => runtime.describe(),
+        screenIds: () => runtime.layout?.screens.map((screen) => screen.id) ?? [],
+        panelImage: (panelId) => {
+          const panel = runtime.layout?.panels.find((candidate) => candidate.id === panelId);
+          return panel?.type === 'image' ? layoutAssetPath(file, panel.src) : undefined;
+        },
+        health: () => {
+          const status = runtime.status();
+          const degraded = lastError !== undefined || status.screens.connected < status.screens.expected;
+          return {
+            status: degraded ? 'degraded' : 'ok',
+            screens: status.screens,
+            layout: { version: status.layoutVersion, file, ...(lastError ? { lastError } : {}) },
+          };
+        },
+      },
+    });
+  } catch (error) {
+    watcher.dispose();
+    runtime.dispose();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof RendererMissingError) output.err(`ioc-wall serve: ${error.message}`);
+    else if (code === 'EADDRINUSE') output.err(`ioc-wall serve: port ${port} on ${host} is in use; stop what uses it, or pass --port 0 to take a free port`);
+    else throw error;
+    return ExitCode.failed;
+  }
+
+  const listening = server.url;
+  output.out(options.json ? JSON.stringify({ event: 'listening', url: listening, port: server.port, host }) : `ioc-wall: listening on ${listening}`);
+  logger.info({ url: listening, layout: file, dataDirectory, demo: options.demo }, 'wall serving');
+
+  return new Promise((resolve) => {
+    const stop = async (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      logger.info({ signal }, 'stopping: telling the screens the server is restarting');
+      bridge.restarting();
+      watcher.dispose();
+      await server.close();
+      runtime.dispose();
+      bridge.dispose();
+      resolve(ExitCode.ok);
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}

@@ -1,0 +1,165 @@
+// HTTP and WebSocket server of the wall (fastify): screen pages, the renderer bundle, the bridge, /api/wall and /healthz, loopback only.
+import websocket from '@fastify/websocket';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyRequest } from 'fastify';
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { BRIDGE_PATH, webSocketConnection, type BridgeHost } from '../../common/contract/index.ts';
+import type { WallDescription } from '../../common/wall/index.ts';
+
+/** Hosts the server answers to while it is loopback-only: anything else is a DNS-rebinding attempt. */
+export const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'] as const;
+
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'none'",
+].join('; ');
+
+/** Images can carry scripts (SVG): served in a sandbox where nothing runs. */
+const IMAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+
+const IMAGE_TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.svg': 'image/svg+xml',
+  '.webp': 'image/webp',
+};
+
+/** What the server reads of the running wall. */
+export interface WallView {
+  describe(): WallDescription | undefined;
+  health(): unknown;
+  /** The image file of an image panel of the current layout, by panel id. */
+  panelImage(panelId: string): string | undefined;
+  screenIds(): readonly string[];
+}
+
+export interface HttpServerOptions {
+  readonly host: string;
+  readonly port: number;
+  /** The built renderer (dist/renderer): screen.html and bundle/. */
+  readonly rendererDirectory: string;
+  readonly bridge: BridgeHost;
+  readonly wall: WallView;
+  readonly logger: Logger;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export class RendererMissingError extends Error {}
+
+const hostName = (header: string | undefined): string | undefined => {
+  if (!header) return undefined;
+  const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(header);
+  return match?.[1]?.replace(/^\[|\]$/g, '');
+};
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
+  const screenPage = path.join(options.rendererDirectory, 'screen.html');
+  try {
+    await access(screenPage);
+  } catch {
+    throw new RendererMissingError(`the renderer bundle is missing (${screenPage}); build it with: npm run build`);
+  }
+
+  const app = Fastify({ loggerInstance: options.logger.child({ component: 'http' }), disableRequestLogging: true, trustProxy: false });
+  let port = options.port;
+
+  const allowedHost = (request: FastifyRequest) => {
+    const name = hostName(request.headers.host);
+    return name !== undefined && (LOOPBACK_HOSTS as readonly string[]).includes(name);
+  };
+  const allowedOrigin = (origin: string | undefined) => {
+    if (origin === undefined) return true; // not a browser page: same machine, loopback only
+    try {
+      const url = new URL(origin);
+      return (LOOPBACK_HOSTS as readonly string[]).includes(url.hostname.replace(/^\[|\]$/g, '')) && Number(url.port || 80) === port;
+    } catch {
+      return false;
+    }
+  };
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'no-referrer');
+    reply.header('Cross-Origin-Opener-Policy', 'same-origin');
+    reply.header('Cross-Origin-Resource-Policy', 'same-origin');
+    if (!allowedHost(request)) {
+      return reply.code(421).type('text/plain').send('ioc-wall answers only to 127.0.0.1, localhost and [::1]\n');
+    }
+    return undefined;
+  });
+
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(fastifyStatic, { root: path.join(options.rendererDirectory, 'bundle'), prefix: '/bundle/', index: false });
+
+  app.get(
+    BRIDGE_PATH,
+    {
+      websocket: true,
+      preValidation: async (request, reply) => {
+        if (!allowedOrigin(request.headers.origin)) return reply.code(403).type('text/plain').send('origin not allowed\n');
+        return undefined;
+      },
+    },
+    (socket, request) => options.bridge.accept(webSocketConnection(socket), request.socket.remoteAddress ?? 'unknown'),
+  );
+
+  app.get('/screen/:screen', (_request, reply) => reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(createReadStream(screenPage)));
+
+  app.get('/panel-image/:panel', (request: FastifyRequest<{ Params: { panel: string } }>, reply) => {
+    const file = options.wall.panelImage(request.params.panel);
+    const type = file && IMAGE_TYPES[path.extname(file).toLowerCase()];
+    if (!file || !type) return reply.code(404).type('text/plain').send('no such image panel\n');
+    return reply.type(type).header('Content-Security-Policy', IMAGE_POLICY).header('Cache-Control', 'no-cache').send(createReadStream(file));
+  });
+
+  app.get('/api/wall', (_request, reply) => {
+    const description = options.wall.describe();
+    return description ? reply.send(description) : reply.code(503).send({ error: 'no layout loaded' });
+  });
+
+  app.get('/healthz', (_request, reply) => reply.send(options.wall.health()));
+
+  app.get('/', (_request, reply) => {
+    const links = options.wall.screenIds().map((id) => `<li><a href="/screen/${encodeURIComponent(id)}">${escapeHtml(id)}</a></li>`);
+    const description = options.wall.describe();
+    const title = description ? `${description.wall.name.vi} / ${description.wall.name.en}` : 'ioc-wall';
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(
+        `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
+          `<body><h1>${escapeHtml(title)}</h1><p>Open one page per physical screen (kiosk mode):</p><ul>${links.join('')}</ul>` +
+          `<p><a href="/api/wall">/api/wall</a> · <a href="/healthz">/healthz</a></p></body></html>`,
+      );
+  });
+
+  await app.listen({ host: options.host, port: options.port });
+  const address = app.server.address();
+  port = typeof address === 'object' && address ? address.port : options.port;
+  const printableHost = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${printableHost}:${port}`,
+    port,
+    close: () => app.close(),
+  };
+}
