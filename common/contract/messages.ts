@@ -1,6 +1,7 @@
 // Every message between main and a renderer: one zod schema per message, for both directions of the bridge.
 import { z } from 'zod';
-import { FieldSchema, LevelSchema, PanelSchema, type Rect, type ScreenGeometry, type Slice } from '../wall/index.ts';
+import type { Rect, ScreenGeometry, Slice } from '../wall/geometry.ts';
+import { FieldSchema, LevelSchema, PanelSchema } from '../wall/schema.ts';
 
 /** Bumped when a message changes incompatibly; a client of another version is told to reload. */
 export const PROTOCOL_VERSION = 1;

@@ -1,23 +1,17 @@
-// End-to-end helpers: a real `ioc-wall serve` process on a free port, Chromium pages on its screens, and what they report.
+// End-to-end helpers (used by e2e specs and benchmarks): a real `ioc-wall serve` on a free port, screen pages, what they report.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** `it`, skipped (loudly, by the global setup) when this machine has no Chromium. */
-export const browserIt = inject('chromiumEndpoint') ? it : it.skip;
-
-export function connectBrowser(): Promise<Browser> {
-  return chromium.connect(inject('chromiumEndpoint'));
-}
-
 export interface Wall {
   readonly url: string;
+  /** The server's process id, for memory figures. */
+  readonly pid: number;
   readonly port: number;
   readonly layout: string;
   readonly dataDirectory: string;
@@ -54,6 +48,7 @@ export async function startWall(options: { layout: string; port?: number; dataDi
   const port = Number(new URL(url).port);
   const wall: Wall = {
     url,
+    pid: child.pid!,
     port,
     layout: options.layout,
     dataDirectory,

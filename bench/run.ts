@@ -1,0 +1,131 @@
+// npm run bench: start to first frame on all 18 screens, renderer time per frame against the 16.7 ms budget, main memory with 18 screens.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import path from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/support/chromium.ts';
+import { layoutCopy, openScreen, ROOT, screenStatus, startWall, untilStatus } from '../e2e/support/wall.ts';
+
+const FRAME_BUDGET_MILLISECONDS = 1000 / 60;
+const SCREENS = Array.from({ length: 18 }, (_, index) => `S${String(index + 1).padStart(2, '0')}`);
+
+interface Figure {
+  readonly name: string;
+  readonly value: string;
+  readonly baseline: string;
+  readonly ratio: string;
+}
+
+/** Resident memory of a process, megabytes (Linux). */
+function residentMegabytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+/** The median of ten samples over five seconds: garbage collection makes any single reading noisy. */
+async function settledMegabytes(pid: number): Promise<number> {
+  const samples: number[] = [];
+  for (let sample = 0; sample < 10; sample++) {
+    samples.push(residentMegabytes(pid));
+    await sleep(500);
+  }
+  return percentile(samples, 0.5);
+}
+
+type HealthReports = { screens: { health: Record<string, { frameMilliseconds: number; fps: number }> } };
+
+/** Mean renderer JS time per frame of one screen over `periods` health reports (each covers 5 s). */
+async function frameTime(url: string, screen: string, periods: number): Promise<{ milliseconds: number; periods: number }> {
+  const samples: number[] = [];
+  for (let report = 0; report < periods; report++) {
+    await sleep(5_000);
+    const health = (await (await fetch(`${url}/healthz`)).json()) as HealthReports;
+    const frame = health.screens.health[screen];
+    if (frame && frame.fps > 0) samples.push(frame.frameMilliseconds);
+  }
+  return { milliseconds: samples.reduce((sum, value) => sum + value, 0) / samples.length, periods: samples.length };
+}
+
+const percentile = (values: number[], share: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(share * values.length))]!;
+const round = (value: number, digits = 1) => value.toFixed(digits);
+
+async function main(): Promise<void> {
+  // Every series steps each second, so every screen redraws about once a second with real work (new values, trends, charts).
+  const layout = layoutCopy(path.join(ROOT, 'wall-layouts/ioc-province.yaml'), (text) => text.replace(/expectedInterval: \w+/g, 'expectedInterval: 1s'));
+  const wall = await startWall({ layout });
+  const figures: Figure[] = [];
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  try {
+    await sleep(2_000);
+    const idleMemory = await settledMegabytes(wall.pid);
+
+    // Start to first frame: every page opened at once, each timed to its first drawn frame.
+    const started = Date.now();
+    const pages: Page[] = await Promise.all(SCREENS.map((screen) => openScreen(browser, wall.url, screen)));
+    const firstFrames = await Promise.all(
+      pages.map(async (page) => {
+        const status = await untilStatus(page, (candidate) => candidate.framesDrawn > 0 && candidate.state === 'assigned', 300_000);
+        return status.lastDrawAt > 0 ? Date.now() - started : Number.NaN;
+      }),
+    );
+    figures.push({ name: 'start to first frame, all 18 screens (max)', value: `${Math.max(...firstFrames)} ms`, baseline: '-', ratio: '-' });
+    figures.push({ name: 'start to first frame, median screen', value: `${percentile(firstFrames, 0.5)} ms`, baseline: '-', ratio: '-' });
+
+    // Renderer time per frame on the densest screen (most slices), from its own health reports.
+    const description = (await (await fetch(`${wall.url}/api/wall`)).json()) as { plan: { scenes: { id: string; screens: Record<string, unknown[]> }[] } };
+    const normal = description.plan.scenes.find((scene) => scene.id === 'normal')!;
+    const densest = Object.entries(normal.screens).sort((a, b) => b[1].length - a[1].length)[0]![0];
+    const page = pages[SCREENS.indexOf(densest)]!;
+    await sleep(5_000);
+    const loadedMemory = await settledMegabytes(wall.pid);
+    figures.push({
+      name: 'main process resident memory, 18 screens connected (median of 10 samples)',
+      value: `${round(loadedMemory)} MB`,
+      baseline: `${round(idleMemory)} MB with no screen`,
+      ratio: round(loadedMemory / idleMemory, 2),
+    });
+
+    // All 18 pages share this machine's 2 cores (and software WebGL): the densest screen's frames, contended.
+    const contended = await frameTime(wall.url, densest, 3);
+    figures.push({
+      name: `renderer JS time per frame, densest screen ${densest} (${normal.screens[densest]!.length} slices), 18 pages on 2 cores`,
+      value: `${round(contended.milliseconds, 2)} ms`,
+      baseline: `${round(FRAME_BUDGET_MILLISECONDS, 1)} ms frame budget`,
+      ratio: round(contended.milliseconds / FRAME_BUDGET_MILLISECONDS, 3),
+    });
+    // The same screen alone, as on a wall PC where each screen has its own share of the machine.
+    for (const other of pages) if (other !== page) await other.close();
+    await frameTime(wall.url, densest, 1); // a period that started while the others were still drawing
+    const alone = await frameTime(wall.url, densest, 3);
+    figures.push({
+      name: `renderer JS time per frame, densest screen ${densest}, alone`,
+      value: `${round(alone.milliseconds, 2)} ms`,
+      baseline: `${round(FRAME_BUDGET_MILLISECONDS, 1)} ms frame budget`,
+      ratio: round(alone.milliseconds / FRAME_BUDGET_MILLISECONDS, 3),
+    });
+    const status = await screenStatus(page);
+    figures.push({ name: `frames drawn by ${densest} since load (values change every second)`, value: String(status.framesDrawn), baseline: '-', ratio: '-' });
+  } finally {
+    await browser.close();
+    await wall.stop();
+  }
+
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${round(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, Chromium (SwiftShader, no GPU)`;
+  const date = new Date().toISOString().slice(0, 10);
+  const table = [
+    '| figure | value | baseline | ratio |',
+    '|---|---|---|---|',
+    ...figures.map((figure) => `| ${figure.name} | ${figure.value} | ${figure.baseline} | ${figure.ratio} |`),
+  ];
+  console.log(`\n${machine}, ${date}\n\n${table.join('\n')}\n`);
+  writeFileSync(
+    path.join(ROOT, 'bench/RESULTS.md'),
+    `# Benchmark results\n\nLatest \`npm run bench\` (bench/run.ts). Machine: ${machine}. Date: ${date}.\n\n` +
+      'Software WebGL on 2 cores: frame times are CPU figures, not what a GPU wall PC shows; compare runs on the same machine.\n\n' +
+      `${table.join('\n')}\n`,
+  );
+}
+
+await main();

@@ -1,0 +1,76 @@
+// Entry of the screen page: reads the screen id, connects the bridge, loads the fonts, starts pixi, hands over to ScreenApp.
+// Under the server's CSP (no 'unsafe-eval') pixi must use its precompiled shaders: this import comes before anything creates a renderer.
+import 'pixi.js/unsafe-eval';
+import './page.css';
+import { Application } from 'pixi.js';
+import { connectWallBridge, type WallBridge } from '../../common/contract/bridge.ts';
+import { BRIDGE_PATH } from '../../common/contract/messages.ts';
+import { webSocketTransport } from '../../common/contract/transport.ts';
+import { browserScheduler } from './browser-scheduler.ts';
+import { loadFonts } from './fonts.ts';
+import { ScreenApp } from './screen-app.ts';
+import { screenIdFromPath } from './screen-id.ts';
+import { SeriesStore } from './series-store.ts';
+import { COLOURS } from './theme.ts';
+
+function bridgeUrl(): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${BRIDGE_PATH}`;
+}
+
+/** Without WebGL there is no canvas to draw on: say so in the page itself rather than stay black. */
+function showFatal(error: unknown): void {
+  const message = document.createElement('div');
+  message.className = 'fatal';
+  message.textContent = `Màn hình không khởi động được / The screen could not start: ${error instanceof Error ? error.message : String(error)}`;
+  document.body.replaceChildren(message);
+}
+
+async function start(): Promise<void> {
+  const screenId = screenIdFromPath(location.pathname);
+  const scheduler = browserScheduler();
+  const values = new SeriesStore();
+  let bridge: WallBridge | undefined;
+  if (screenId !== undefined) {
+    // Connect first: the assignment and values travel while the fonts load and pixi starts.
+    bridge = connectWallBridge({
+      transport: webSocketTransport(bridgeUrl(), (url) => new WebSocket(url)),
+      screens: [screenId],
+      client: 'screen',
+      scheduler,
+    });
+    bridge.onDidUpdateValues((message) => values.apply(message));
+  }
+  const fonts = loadFonts();
+  const app = new Application();
+  await app.init({
+    preference: 'webgl',
+    antialias: true,
+    resolution: window.devicePixelRatio || 1,
+    autoDensity: true,
+    background: COLOURS.background,
+    width: window.innerWidth,
+    height: window.innerHeight,
+    // Frames are drawn on demand by the RenderLoop, never by pixi's ticker.
+    autoStart: false,
+    sharedTicker: false,
+  });
+  app.ticker.stop();
+  document.body.appendChild(app.canvas);
+  const fontsReady = await fonts;
+  const screen = new ScreenApp({ app, bridge, screenId, values, fontsReady, scheduler, reload: () => location.reload() });
+  window.addEventListener(
+    'pagehide',
+    () => {
+      screen.dispose();
+      bridge?.dispose();
+      values.dispose();
+      app.destroy(true, { children: true });
+    },
+    { once: true },
+  );
+}
+
+start().catch((error: unknown) => {
+  console.error('screen failed to start:', error);
+  showFatal(error);
+});

@@ -1,0 +1,67 @@
+// What every panel type implements, and what the compositor hands it: panel geometry in millimetres, series, languages, time.
+import type { Container } from 'pixi.js';
+import type { Disposable } from '../../../common/contract/events.ts';
+import type { Assignment, SeriesView } from '../../../common/contract/messages.ts';
+import type { Rect, ScreenGeometry } from '../../../common/wall/geometry.ts';
+import type { Field, Panel } from '../../../common/wall/schema.ts';
+import type { Languages, Localised } from '../format.ts';
+import type { ImageCache } from '../image-cache.ts';
+import type { SeriesValues } from '../series-store.ts';
+
+/**
+ * One panel drawn on this screen. Its `root` is in panel millimetres (0, 0 at the panel's top-left);
+ * the compositor maps it through the slice transform and clips it to the slice, so a panel that spans
+ * screens draws the same geometry on each of them.
+ */
+export interface PanelView extends Disposable {
+  readonly root: Container;
+  /** The series whose new values this panel must hear about. */
+  readonly series: readonly string[];
+  /** Needs the once-a-second tick right now (a clock, an age that counts up). */
+  readonly ticking: boolean;
+  /** Redraws from the latest values and history. */
+  update(values: SeriesValues): void;
+  /** Once a second while `ticking`, and at `wakeAt`: redraws what depends on time only; true when something changed. */
+  tick?(now: number): boolean;
+  /** The wall time at which this panel changes by itself (a value turning stale), if any. */
+  wakeAt?(): number | undefined;
+}
+
+export interface PanelContext {
+  readonly panel: Panel;
+  /** The panel's size in millimetres: the extent of its own coordinates. */
+  readonly width: number;
+  readonly height: number;
+  /** Where the panel sits on the wall, millimetres (a pattern draws in wall coordinates). */
+  readonly wallRect: Rect;
+  /** The screen drawing it. */
+  readonly screen: ScreenGeometry;
+  readonly wall: Assignment['wall'];
+  readonly layoutVersion: number;
+  /** Values are simulated: data panels say so. */
+  readonly demo: boolean;
+  readonly languages: Languages;
+  /** The panel's field (its own, or its first series'), for the accent colour. */
+  readonly field: Field | undefined;
+  /** Device pixels per millimetre on this screen at the current window scale: text rasterises at this density. */
+  readonly textResolution: number;
+  /** A series of the assignment; throws when the layout names one the assignment does not carry. */
+  seriesView(id: string): SeriesView;
+  /** Wall time (server clock), epoch milliseconds. */
+  now(): number;
+  /** Asks for a redraw after work that finished later (an image that loaded). */
+  invalidate(): void;
+  /** Reports a failure that happened later (an image that did not load): the panel becomes an error tile. */
+  fail(error: unknown): void;
+  readonly images: ImageCache;
+}
+
+/** The primary-language text of a pair, and the secondary one when the wall has two languages. */
+export function primaryOf(text: Localised, context: Pick<PanelContext, 'languages'>): string {
+  return text[context.languages.primary];
+}
+
+export function secondaryOf(text: Localised, context: Pick<PanelContext, 'languages'>): string | undefined {
+  const secondary = context.languages.secondary;
+  return secondary ? text[secondary] : undefined;
+}

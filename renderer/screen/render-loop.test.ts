@@ -1,0 +1,87 @@
+// Frames only when something changed, one per animation frame, and honest figures for the health report.
+import { describe, expect, it } from 'vitest';
+import { RenderLoop, type FrameClock } from './render-loop.ts';
+
+function fakeClock() {
+  let time = 0;
+  let nextHandle = 1;
+  const callbacks = new Map<number, (timestamp: number) => void>();
+  const clock: FrameClock = {
+    now: () => time,
+    requestFrame: (callback) => {
+      callbacks.set(nextHandle, callback);
+      return nextHandle++;
+    },
+    cancelFrame: (handle) => void callbacks.delete(handle),
+  };
+  return {
+    clock,
+    advance: (milliseconds: number) => (time += milliseconds),
+    /** Runs the animation frame at the current time. */
+    frame: () => {
+      const due = [...callbacks.values()];
+      callbacks.clear();
+      for (const callback of due) callback(time);
+    },
+    get requested() {
+      return callbacks.size;
+    },
+  };
+}
+
+describe('RenderLoop', () => {
+  it('draws once per frame however many changes, and never without a change', () => {
+    const fake = fakeClock();
+    let draws = 0;
+    const loop = new RenderLoop(() => draws++, fake.clock);
+    expect(fake.requested).toBe(0);
+    loop.invalidate();
+    loop.invalidate();
+    expect(fake.requested).toBe(1);
+    fake.advance(16);
+    fake.frame();
+    expect(draws).toBe(1);
+    fake.advance(16);
+    fake.frame();
+    expect(draws).toBe(1);
+    expect(loop.framesDrawn).toBe(1);
+  });
+
+  it('reports frames per period, mean JavaScript time and dropped frames while drawing continuously', () => {
+    const fake = fakeClock();
+    const loop = new RenderLoop(() => fake.advance(4), fake.clock);
+    loop.invalidate();
+    fake.frame(); // t 0 → 4
+    loop.invalidate();
+    fake.advance(12);
+    fake.frame(); // on time: 16 after the previous frame
+    loop.invalidate();
+    fake.advance(46);
+    fake.frame(); // 50 after: dropped
+    fake.advance(1000);
+    loop.invalidate();
+    fake.advance(100);
+    fake.frame(); // after an idle second: not continuous, not dropped
+    const period = loop.takePeriod();
+    expect(period.frames).toBe(4);
+    expect(period.frameMilliseconds).toBeCloseTo(4);
+    expect(period.droppedFrames).toBe(1);
+    expect(loop.takePeriod().frames).toBe(0);
+  });
+
+  it('waits while paused and draws what changed on resume', () => {
+    const fake = fakeClock();
+    let draws = 0;
+    const loop = new RenderLoop(() => draws++, fake.clock);
+    loop.pause();
+    loop.invalidate();
+    fake.frame();
+    expect(draws).toBe(0);
+    loop.resume();
+    fake.frame();
+    expect(draws).toBe(1);
+    loop.dispose();
+    loop.invalidate();
+    expect(fake.requested).toBe(0);
+  });
+});
