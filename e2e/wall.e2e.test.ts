@@ -54,6 +54,26 @@ describe('the reference wall in Chromium', () => {
     }
   });
 
+  browserIt('draws again after its WebGL context is lost and restored', async () => {
+    const wall = await startWall({ layout: layoutCopy(REFERENCE) });
+    try {
+      const page = await openScreen(browser, wall.url, 'S03');
+      const before = await untilStatus(page, (status) => status.state === 'assigned' && status.framesDrawn > 0);
+      await page.evaluate(() => {
+        const canvas = document.querySelector('canvas')!;
+        const context = (canvas.getContext('webgl2') ?? canvas.getContext('webgl'))!;
+        const extension = context.getExtension('WEBGL_lose_context')!;
+        extension.loseContext();
+        setTimeout(() => extension.restoreContext(), 300);
+      });
+      const after = await untilStatus(page, (status) => status.contextLosses === 1 && status.framesDrawn > before.framesDrawn + 1);
+      expect(after.panelErrors).toEqual([]);
+      expect(inkRatio(await screenshotPixels(page))).toBeGreaterThan(0.02);
+    } finally {
+      await wall.stop();
+    }
+  });
+
   browserIt('reconnects and redraws without a reload when the server restarts', async () => {
     let wall = await startWall({ layout: layoutCopy(REFERENCE) });
     try {

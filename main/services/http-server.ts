@@ -1,7 +1,7 @@
 // HTTP and WebSocket server of the wall (fastify): screen pages, the renderer bundle, the bridge, /api/wall and /healthz, loopback only.
 import websocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyRequest } from 'fastify';
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
@@ -80,7 +80,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     throw new RendererMissingError(`the renderer bundle is missing (${screenPage}); build it with: npm run build`);
   }
 
-  const app = Fastify({ loggerInstance: options.logger.child({ component: 'http' }), disableRequestLogging: true, trustProxy: false });
+  // Eighteen screens fetch their bundle at every start: request lines would drown what matters.
+  const app = Fastify({
+    loggerInstance: options.logger.child({ component: 'http' }),
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: false,
+  });
   let port = options.port;
 
   const allowedHost = (request: FastifyRequest) => {
