@@ -1,16 +1,15 @@
 // The gauge tile: one series on a 270° dial between the panel's min and max, the series' threshold levels as coloured bands.
 import { Container, Graphics, type Text } from 'pixi.js';
-import type { SeriesValue, SeriesView } from '../../../common/contract/messages.ts';
+import type { SeriesView } from '../../../common/contract/messages.ts';
 import type { Panel } from '../../../common/wall/schema.ts';
 import { destroySubtree } from '../destroy.ts';
-import { bilingual, decimalsFor, formatNumber, type Localised } from '../format.ts';
+import { decimalsFor, formatNumber, type Localised } from '../format.ts';
 import { levelBands, levelReached } from '../levels.ts';
 import type { SeriesValues } from '../series-store.ts';
-import { STRINGS } from '../strings.ts';
 import { createText, placeOnBaseline, setText } from '../text.ts';
 import { colourOf, COLOURS, mix } from '../theme.ts';
 import { accentOf, cardMetrics, drawCard, levelPill, simulatedTag, type CardMetrics } from './card.ts';
-import { staleAfter, staleNote } from './freshness.ts';
+import { SingleValueFreshness } from './freshness.ts';
 import { primaryOf, secondaryOf, type PanelContext, type PanelView } from './panel-view.ts';
 
 type GaugePanel = Extract<Panel, { type: 'gauge' }>;
@@ -32,9 +31,7 @@ export class GaugePanelView implements PanelView {
   private readonly centre: { x: number; y: number };
   private readonly radius: number;
   private readonly thickness: number;
-  private latest: SeriesValue | undefined;
-  private stale = false;
-  private shownAge = '';
+  private readonly freshness: SingleValueFreshness;
 
   constructor(
     private readonly context: PanelContext,
@@ -42,6 +39,7 @@ export class GaugePanelView implements PanelView {
   ) {
     this.series = [panel.series];
     this.view = context.seriesView(panel.series);
+    this.freshness = new SingleValueFreshness(this.view, context);
     this.metrics = cardMetrics(context.width, context.height);
     this.accent = accentOf(context);
     const { unit, text, padding, contentLeft } = this.metrics;
@@ -93,36 +91,26 @@ export class GaugePanelView implements PanelView {
   }
 
   get ticking(): boolean {
-    return this.stale;
+    return this.freshness.stale;
   }
 
   update(values: SeriesValues): void {
-    this.latest = values.latest(this.view.id);
+    this.freshness.take(values);
     this.redraw();
   }
 
   tick(): boolean {
-    const stale = this.isStale();
-    if (stale === this.stale && (!stale || this.ageText() === this.shownAge)) return false;
+    if (!this.freshness.tick()) return false;
     this.redraw();
     return true;
   }
 
   wakeAt(): number | undefined {
-    if (!this.latest || this.stale) return undefined;
-    return this.latest.time + staleAfter(this.view);
+    return this.freshness.wakeAt();
   }
 
   dispose(): void {
     destroySubtree(this.root);
-  }
-
-  private isStale(): boolean {
-    return this.latest !== undefined && this.context.now() - this.latest.time > staleAfter(this.view);
-  }
-
-  private ageText(): string {
-    return this.latest ? staleNote(this.context.now() - this.latest.time, this.context.languages) : '';
   }
 
   /** Where `value` sits on the dial, as an angle. */
@@ -135,8 +123,7 @@ export class GaugePanelView implements PanelView {
   private redraw(): void {
     const context = this.context;
     const { unit, text, padding, contentLeft } = this.metrics;
-    const latest = this.latest;
-    this.stale = this.isStale();
+    const { latest, stale, note } = this.freshness.show();
     const level = latest ? levelReached(latest.value, this.view.levels) : undefined;
     const { x, y } = this.centre;
     const radius = this.radius;
@@ -151,7 +138,7 @@ export class GaugePanelView implements PanelView {
         .stroke({ width: bandWidth, color: colourOf(band.colour), alpha: 0.9, cap: 'butt' });
     }
     let colour = level ? colourOf(level.colour) : this.accent;
-    if (latest && this.stale) colour = mix(colour, COLOURS.background, 0.45);
+    if (latest && stale) colour = mix(colour, COLOURS.background, 0.45);
     if (latest) {
       const end = this.angleOf(latest.value);
       if (end > START) this.dial.arc(x, y, radius, START, end).stroke({ width: this.thickness, color: colour, cap: 'butt' });
@@ -167,7 +154,7 @@ export class GaugePanelView implements PanelView {
     // The reading in the middle of the dial.
     const reading = latest ? formatNumber(latest.value, decimalsFor(latest.value, this.view.decimals), context.languages.primary) : '—';
     setText(this.valueText, reading);
-    this.valueText.style.fill = latest ? (this.stale ? mix(COLOURS.textPrimary, COLOURS.background, 0.45) : COLOURS.textPrimary) : COLOURS.textMuted;
+    this.valueText.style.fill = latest ? (stale ? mix(COLOURS.textPrimary, COLOURS.background, 0.45) : COLOURS.textPrimary) : COLOURS.textMuted;
     placeOnBaseline(this.valueText, x - this.valueText.width / 2, y + radius * 0.12);
     this.unitText.visible = latest !== undefined && this.view.unit !== '';
     placeOnBaseline(this.unitText, x - this.unitText.width / 2, y + radius * 0.12 + radius * 0.26);
@@ -189,8 +176,6 @@ export class GaugePanelView implements PanelView {
       this.footer.addChild(tag);
       right -= tag.width + 6 * unit;
     }
-    this.shownAge = this.stale ? this.ageText() : '';
-    const note = !latest ? bilingual(STRINGS.noData, context.languages) : this.stale ? this.shownAge : undefined;
     if (note !== undefined) {
       const noteText = createText(note, {
         size: footerSize,

@@ -1,15 +1,14 @@
 // The KPI tile: one series as a big number with its unit, trend, threshold level, staleness and the field's accent.
 import { Container, Graphics, type Text } from 'pixi.js';
-import type { SeriesValue, SeriesView } from '../../../common/contract/messages.ts';
+import type { SeriesView } from '../../../common/contract/messages.ts';
 import type { Panel } from '../../../common/wall/schema.ts';
-import { bilingual, decimalsFor, formatNumber, type Localised } from '../format.ts';
+import { decimalsFor, formatNumber, type Localised } from '../format.ts';
 import { levelReached } from '../levels.ts';
 import type { SeriesValues } from '../series-store.ts';
-import { STRINGS } from '../strings.ts';
 import { createText, fitText, placeOnBaseline, setText } from '../text.ts';
 import { colourOf, COLOURS, mix } from '../theme.ts';
 import { accentOf, cardMetrics, drawCard, levelPill, simulatedTag, type CardMetrics } from './card.ts';
-import { staleAfter, staleNote } from './freshness.ts';
+import { SingleValueFreshness } from './freshness.ts';
 import { primaryOf, secondaryOf, type PanelContext, type PanelView } from './panel-view.ts';
 import { drawTrendArrow } from './trend-arrow.ts';
 import { destroySubtree } from '../destroy.ts';
@@ -32,9 +31,7 @@ export class KpiPanelView implements PanelView {
   private readonly unitText: Text;
   private readonly arrow = new Graphics({ label: 'trend' });
   private readonly footer = new Container({ label: 'footer' });
-  private latest: SeriesValue | undefined;
-  private stale = false;
-  private shownAge = '';
+  private readonly freshness: SingleValueFreshness;
 
   constructor(
     private readonly context: PanelContext,
@@ -42,6 +39,7 @@ export class KpiPanelView implements PanelView {
   ) {
     this.series = [panel.series];
     this.view = context.seriesView(panel.series);
+    this.freshness = new SingleValueFreshness(this.view, context);
     this.metrics = cardMetrics(context.width, context.height);
     this.accent = accentOf(context);
     this.wide = context.width / context.height >= WIDE_ASPECT;
@@ -85,25 +83,22 @@ export class KpiPanelView implements PanelView {
   }
 
   get ticking(): boolean {
-    return this.stale;
+    return this.freshness.stale;
   }
 
   update(values: SeriesValues): void {
-    this.latest = values.latest(this.view.id);
+    this.freshness.take(values);
     this.redraw();
   }
 
   tick(): boolean {
-    // Only the staleness and its age depend on time alone; redraw when either changed.
-    const stale = this.isStale();
-    if (stale === this.stale && (!stale || this.ageText() === this.shownAge)) return false;
+    if (!this.freshness.tick()) return false;
     this.redraw();
     return true;
   }
 
   wakeAt(): number | undefined {
-    if (!this.latest || this.stale) return undefined;
-    return this.latest.time + this.staleAfter();
+    return this.freshness.wakeAt();
   }
 
   dispose(): void {
@@ -117,18 +112,6 @@ export class KpiPanelView implements PanelView {
   private get valueSize(): number {
     const { unit } = this.metrics;
     return this.wide ? this.context.height * 0.6 : 64 * unit;
-  }
-
-  private staleAfter(): number {
-    return staleAfter(this.view);
-  }
-
-  private isStale(): boolean {
-    return this.latest !== undefined && this.context.now() - this.latest.time > this.staleAfter();
-  }
-
-  private ageText(): string {
-    return this.latest ? staleNote(this.context.now() - this.latest.time, this.context.languages) : '';
   }
 
   private layoutTitles(): void {
@@ -146,12 +129,11 @@ export class KpiPanelView implements PanelView {
   private redraw(): void {
     const context = this.context;
     const { unit, text, padding, contentLeft } = this.metrics;
-    const latest = this.latest;
-    this.stale = this.isStale();
+    const { latest, stale, note } = this.freshness.show();
     const level = latest ? levelReached(latest.value, this.view.levels) : undefined;
     let valueColour: number = level ? colourOf(level.colour) : COLOURS.textPrimary;
     if (!latest) valueColour = COLOURS.textMuted;
-    else if (this.stale) valueColour = mix(valueColour, COLOURS.background, 0.45);
+    else if (stale) valueColour = mix(valueColour, COLOURS.background, 0.45);
     const content = latest ? formatNumber(latest.value, decimalsFor(latest.value, this.view.decimals), context.languages.primary) : '—';
     this.valueText.style.fill = valueColour;
     setText(this.valueText, content);
@@ -173,8 +155,6 @@ export class KpiPanelView implements PanelView {
       levelWidth = pill.width + 6 * unit;
     }
     // Notes (no data, stale since …) take their own line above the footer, the full width of the card.
-    this.shownAge = this.stale ? this.ageText() : '';
-    const note = !latest ? bilingual(STRINGS.noData, context.languages) : this.stale ? this.shownAge : undefined;
     let contentBottom = footerTop;
     if (note !== undefined) {
       const noteText = this.footerText(note, footerSize, latest ? COLOURS.stale : COLOURS.textSecondary, this.wide ? this.innerWidth * 0.5 : this.innerWidth);
