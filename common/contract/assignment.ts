@@ -8,11 +8,12 @@ export interface AssignmentInput {
   readonly sceneId: string;
   readonly screens: readonly string[];
   readonly layoutVersion: number;
+  readonly sceneVersion: number;
   readonly demo: boolean;
   readonly serverTime: number;
 }
 
-export function buildAssignment({ layout, plan, sceneId, screens, layoutVersion, demo, serverTime }: AssignmentInput): Assignment {
+export function buildAssignment({ layout, plan, sceneId, screens, layoutVersion, sceneVersion, demo, serverTime }: AssignmentInput): Assignment {
   const scene = layout.scenes.find((candidate) => candidate.id === sceneId);
   const scenePlan = plan.scenes.find((candidate) => candidate.id === sceneId);
   if (!scene || !scenePlan) throw new Error(`scene '${sceneId}' is not in layout version ${layoutVersion}`);
@@ -44,6 +45,7 @@ export function buildAssignment({ layout, plan, sceneId, screens, layoutVersion,
   return {
     type: 'assignment',
     layoutVersion,
+    sceneVersion,
     serverTime,
     demo,
     wall: { id: wall.id, name: wall.name, timezone: wall.timezone, languages: wall.languages, bounds: plan.bounds },

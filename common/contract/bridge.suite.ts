@@ -63,10 +63,10 @@ export function bridgeContractSuite(name: string, createHarness: () => Promise<B
 
     /** A host that answers every hello with the assignment of the screens asked for. */
     const startHost = async () => {
-      host = new BridgeHost();
+      host = new BridgeHost(Date.now);
       host.onDidConnect((client) =>
         client.send(
-          buildAssignment({ layout, plan: planWall(layout), sceneId: 'normal', screens: client.hello.screens, layoutVersion: 1, demo: false, serverTime: Date.now() }),
+          buildAssignment({ layout, plan: planWall(layout), sceneId: 'normal', screens: client.hello.screens, layoutVersion: 1, sceneVersion: 1, demo: false, serverTime: Date.now() }),
         ),
       );
       await harness.start(host);

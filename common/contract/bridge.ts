@@ -5,9 +5,13 @@ import {
   PROTOCOL_VERSION,
   ServerMessageSchema,
   type Assignment,
+  type Cancel,
   type ClientMessage,
+  type Commit,
+  type Flipped,
   type Health,
   type Hello,
+  type Prepare,
   type ServerMessage,
   type Values,
 } from './messages.ts';
@@ -25,7 +29,48 @@ export interface WallBridge extends Disposable {
   readonly onDidChangeState: Event<BridgeState>;
   /** The server speaks another protocol version: the page must reload to get the matching renderer. */
   readonly onDidRequireReload: Event<void>;
+  /** Phase one of a scene switch: build it off-screen, then call `ready`. */
+  readonly onDidPrepare: Event<Prepare>;
+  /** Phase two: flip on the first frame at or after `at` (server clock: compare with `serverNow()`). */
+  readonly onDidCommit: Event<Commit>;
+  readonly onDidCancel: Event<Cancel>;
   reportHealth(health: Omit<Health, 'type'>): void;
+  ready(switchId: number): void;
+  reportFlip(flip: Omit<Flipped, 'type'>): void;
+  /** The server's clock as this client estimates it (fastest of several ping round trips). */
+  serverNow(): number;
+}
+
+/** Pings per clock sync; the fastest round trip of the burst sets the offset. */
+export const CLOCK_SYNC_PINGS = 8;
+const CLOCK_SYNC_SPACING_MILLISECONDS = 40;
+/** Clocks drift: sync again this often while connected. */
+const CLOCK_SYNC_EVERY_MILLISECONDS = 30_000;
+
+/** Estimates the offset to the server's clock from ping round trips: the fastest one is the least skewed by queues. */
+export class ClockSync {
+  private best: { roundTrip: number; offset: number } | undefined;
+
+  /** Takes one pong: `received` is the local time it arrived. */
+  sample(clientTime: number, serverTime: number, received: number): void {
+    const roundTrip = received - clientTime;
+    if (roundTrip < 0) return;
+    const offset = serverTime - (clientTime + roundTrip / 2);
+    if (!this.best || roundTrip <= this.best.roundTrip) this.best = { roundTrip, offset };
+  }
+
+  /** Server clock minus local clock, milliseconds (0 until a sample arrived). */
+  get offset(): number {
+    return this.best?.offset ?? 0;
+  }
+
+  get roundTrip(): number | undefined {
+    return this.best?.roundTrip;
+  }
+
+  reset(): void {
+    this.best = undefined;
+  }
 }
 
 export interface BackoffOptions {
@@ -55,7 +100,14 @@ export function connectWallBridge(options: WallBridgeOptions): WallBridge {
   const updated = new Emitter<Values>();
   const stateChanged = new Emitter<BridgeState>();
   const reloadRequired = new Emitter<void>();
+  const prepared = new Emitter<Prepare>();
+  const committed = new Emitter<Commit>();
+  const cancelled = new Emitter<Cancel>();
   const store = new DisposableStore();
+  const clock = new ClockSync();
+  const pending = new Map<number, Assignment>();
+  let syncTimers = new DisposableStore();
+  let pingId = 0;
   let state: BridgeState = 'connecting';
   let assignment: Assignment | undefined;
   let connection: Connection | undefined;
@@ -69,6 +121,19 @@ export function connectWallBridge(options: WallBridgeOptions): WallBridge {
     stateChanged.fire(next);
   };
 
+  const send = (message: ClientMessage) => connection?.send(JSON.stringify(message));
+
+  /** A burst of pings now, and another burst every 30 s while connected. */
+  const syncClock = () => {
+    syncTimers.dispose();
+    syncTimers = store.add(new DisposableStore());
+    clock.reset();
+    for (let index = 0; index < CLOCK_SYNC_PINGS; index++) {
+      syncTimers.add(options.scheduler.setTimeout(() => send({ type: 'ping', id: pingId++, clientTime: options.scheduler.now() }), index * CLOCK_SYNC_SPACING_MILLISECONDS));
+    }
+    syncTimers.add(options.scheduler.setTimeout(syncClock, CLOCK_SYNC_EVERY_MILLISECONDS));
+  };
+
   const receive = (text: string) => {
     let message: ServerMessage;
     try {
@@ -79,11 +144,33 @@ export function connectWallBridge(options: WallBridgeOptions): WallBridge {
       return;
     }
     switch (message.type) {
-      case 'assignment':
+      case 'assignment': {
         attempt = 0;
         assignment = message;
+        pending.clear();
+        const wasConnected = state === 'connected';
         setState('connected');
+        if (!wasConnected) syncClock();
         assigned.fire(message);
+        break;
+      }
+      case 'pong':
+        clock.sample(message.clientTime, message.serverTime, options.scheduler.now());
+        break;
+      case 'prepare':
+        pending.set(message.switchId, message.assignment);
+        prepared.fire(message);
+        break;
+      case 'commit': {
+        const next = pending.get(message.switchId);
+        pending.delete(message.switchId);
+        if (next) assignment = next;
+        committed.fire(message);
+        break;
+      }
+      case 'cancel':
+        pending.delete(message.switchId);
+        cancelled.fire(message);
         break;
       case 'values':
         updated.fire(message);
@@ -112,6 +199,8 @@ export function connectWallBridge(options: WallBridgeOptions): WallBridge {
     subscriptions.add(
       opening.onDidClose(({ code }) => {
         subscriptions.dispose();
+        syncTimers.dispose();
+        pending.clear();
         connection = undefined;
         if (disposed) return;
         setState('disconnected');
@@ -138,16 +227,26 @@ export function connectWallBridge(options: WallBridgeOptions): WallBridge {
     onDidUpdateValues: updated.event,
     onDidChangeState: stateChanged.event,
     onDidRequireReload: reloadRequired.event,
+    onDidPrepare: prepared.event,
+    onDidCommit: committed.event,
+    onDidCancel: cancelled.event,
     reportHealth(health) {
-      if (state === 'connected') connection?.send(JSON.stringify({ type: 'health', ...health } satisfies Health));
+      if (state === 'connected') send({ type: 'health', ...health });
     },
+    ready(switchId) {
+      if (state === 'connected') send({ type: 'ready', switchId });
+    },
+    reportFlip(flip) {
+      if (state === 'connected') send({ type: 'flipped', ...flip });
+    },
+    serverNow: () => options.scheduler.now() + clock.offset,
     dispose() {
       if (disposed) return;
       disposed = true;
       retry?.dispose();
       connection?.close(CloseCode.normal, 'client closed');
       store.dispose();
-      for (const emitter of [assigned, updated, stateChanged, reloadRequired]) emitter.dispose();
+      for (const emitter of [assigned, updated, stateChanged, reloadRequired, prepared, committed, cancelled]) emitter.dispose();
     },
   };
 }
@@ -168,15 +267,23 @@ export type RejectReason = 'malformed_json' | 'invalid_message' | 'no_hello' | '
 
 /** The main side of the bridge: accepts connections, validates what renderers send, and tracks who is connected. */
 export class BridgeHost implements Disposable {
+  /** `now` is the server clock that pongs carry (the runtime's Scheduler). */
+  constructor(private readonly now: () => number) {}
+
   private readonly connected = new Emitter<BridgeClient>();
   private readonly disconnected = new Emitter<BridgeClient>();
   private readonly reported = new Emitter<{ client: BridgeClient; health: Health }>();
   private readonly rejected = new Emitter<{ remote: string; reason: RejectReason }>();
+  private readonly readied = new Emitter<{ client: BridgeClient; switchId: number }>();
+  private readonly flippedEmitter = new Emitter<{ client: BridgeClient; flip: Flipped }>();
   /** A client said hello: send it its assignment. */
   readonly onDidConnect = this.connected.event;
   readonly onDidDisconnect = this.disconnected.event;
   readonly onDidReportHealth = this.reported.event;
   readonly onDidReject = this.rejected.event;
+  /** A client built a prepared scene and can flip. */
+  readonly onDidReady = this.readied.event;
+  readonly onDidFlip = this.flippedEmitter.event;
   private readonly clientSet = new Set<BridgeClient>();
   private readonly pending = new Set<Connection>();
   private nextId = 1;
@@ -226,7 +333,20 @@ export class BridgeHost implements Disposable {
           this.rejected.fire({ remote, reason: 'no_hello' });
           connection.close(CloseCode.protocolError, 'hello first');
         } else {
-          this.reported.fire({ client, health: message });
+          switch (message.type) {
+            case 'health':
+              this.reported.fire({ client, health: message });
+              break;
+            case 'ping':
+              client.send({ type: 'pong', id: message.id, clientTime: message.clientTime, serverTime: this.now() });
+              break;
+            case 'ready':
+              this.readied.fire({ client, switchId: message.switchId });
+              break;
+            case 'flipped':
+              this.flippedEmitter.fire({ client, flip: message });
+              break;
+          }
         }
       }),
     );
@@ -250,6 +370,6 @@ export class BridgeHost implements Disposable {
 
   dispose(): void {
     for (const client of [...this.clientSet]) client.close(CloseCode.goingAway, 'server stopped');
-    for (const emitter of [this.connected, this.disconnected, this.reported, this.rejected]) emitter.dispose();
+    for (const emitter of [this.connected, this.disconnected, this.reported, this.rejected, this.readied, this.flippedEmitter]) emitter.dispose();
   }
 }

@@ -41,9 +41,29 @@ export const HealthSchema = z.strictObject({
   panelErrors: z.array(z.strictObject({ panel: z.string().max(64), message: z.string().max(500) })).max(100),
 });
 
-export const ClientMessageSchema = z.discriminatedUnion('type', [HelloSchema, HealthSchema]);
+/** Clock sync: the client's send time comes back with the server's clock (the fastest round trip wins). */
+export const PingSchema = z.strictObject({ type: z.literal('ping'), id: z.int().min(0), clientTime: finite });
+
+/** The screens have built a prepared scene off-screen and can flip to it on the next frame. */
+export const ReadySchema = z.strictObject({ type: z.literal('ready'), switchId: z.int().min(1) });
+
+/** The screens showed the scene of a commit: on the first frame at or after its time, or later (late). */
+export const FlippedSchema = z.strictObject({
+  type: z.literal('flipped'),
+  switchId: z.int().min(1),
+  version: z.int().min(0),
+  /** Server clock (as the client estimates it) of the frame that showed the new scene. */
+  flippedAt: finite,
+  /** Not ready when the commit came: flipped as soon as it was. */
+  late: z.boolean(),
+});
+
+export const ClientMessageSchema = z.discriminatedUnion('type', [HelloSchema, HealthSchema, PingSchema, ReadySchema, FlippedSchema]);
 export type Hello = z.infer<typeof HelloSchema>;
 export type Health = z.infer<typeof HealthSchema>;
+export type Ping = z.infer<typeof PingSchema>;
+export type Ready = z.infer<typeof ReadySchema>;
+export type Flipped = z.infer<typeof FlippedSchema>;
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 
 // ---- main -> renderer ---------------------------------------------------------------------------
@@ -90,6 +110,8 @@ export const AssignmentSchema = z.strictObject({
   type: z.literal('assignment'),
   /** Increases with every layout the server accepts. */
   layoutVersion: z.int(),
+  /** Increases with every committed scene switch; a screen shows one version at a time. */
+  sceneVersion: z.int().min(0),
   /** Server clock (epoch ms) when sent, so a client can estimate its offset. */
   serverTime: finite,
   /** Values are simulated (demo mode): every panel says so. */
@@ -122,13 +144,36 @@ export const ValuesSchema = z.strictObject({
 
 export const RestartingSchema = z.strictObject({ type: z.literal('restarting') });
 
-export const ServerMessageSchema = z.discriminatedUnion('type', [AssignmentSchema, ValuesSchema, RestartingSchema]);
+export const PongSchema = z.strictObject({ type: z.literal('pong'), id: z.int().min(0), clientTime: finite, serverTime: finite });
+
+/** Phase one of a switch: build this assignment off-screen, keep showing the current one, answer ready. */
+export const PrepareSchema = z.strictObject({ type: z.literal('prepare'), switchId: z.int().min(1), assignment: AssignmentSchema });
+
+/** Phase two: show the prepared scene on the first frame at or after `at` (server clock). */
+export const CommitSchema = z.strictObject({ type: z.literal('commit'), switchId: z.int().min(1), version: z.int().min(0), at: finite });
+
+/** A prepared switch that will never commit (a newer command superseded it): drop what was built. */
+export const CancelSchema = z.strictObject({ type: z.literal('cancel'), switchId: z.int().min(1) });
+
+export const ServerMessageSchema = z.discriminatedUnion('type', [
+  AssignmentSchema,
+  ValuesSchema,
+  RestartingSchema,
+  PongSchema,
+  PrepareSchema,
+  CommitSchema,
+  CancelSchema,
+]);
 export type AssignedScreen = z.infer<typeof AssignedScreenSchema>;
 export type SeriesView = z.infer<typeof SeriesViewSchema>;
 export type Assignment = z.infer<typeof AssignmentSchema>;
 export type SeriesValue = z.infer<typeof SeriesValueSchema>;
 export type HistoryPoint = z.infer<typeof HistoryPointSchema>;
 export type Values = z.infer<typeof ValuesSchema>;
+export type Pong = z.infer<typeof PongSchema>;
+export type Prepare = z.infer<typeof PrepareSchema>;
+export type Commit = z.infer<typeof CommitSchema>;
+export type Cancel = z.infer<typeof CancelSchema>;
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 export type PlacedPanelView = Assignment['panels'][number];
 

@@ -68,7 +68,7 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
     logger.warn({ file, savedAt: loaded.fromLastGood.savedAt, problems }, 'layout has errors: running the last good copy');
   }
 
-  const bridge = new BridgeHost();
+  const bridge = new BridgeHost(nodeScheduler.now);
   const runtime = new WallRuntime({ scheduler: nodeScheduler, bridge, demo: options.demo });
   runtime.setLayout(loaded.layout);
   bridge.onDidReject(({ remote, reason }) => logger.warn({ remote, reason }, 'dropped a bridge message'));

@@ -59,9 +59,9 @@ describe('the wall runtime', () => {
 
   function setUp(demo: boolean) {
     const network = new MemoryNetwork();
-    const bridge = new BridgeHost();
-    network.onDidAccept((connection) => bridge.accept(connection, 'memory'));
     const scheduler = new ManualScheduler(Date.UTC(2026, 10, 26, 3, 0)); // 10:00 in Huế
+    const bridge = new BridgeHost(scheduler.now);
+    network.onDidAccept((connection) => bridge.accept(connection, 'memory'));
     const runtime = new WallRuntime({ scheduler, bridge, demo });
     cleanup.push(bridge, runtime);
     const screen = (...screens: string[]): WallBridge => {

@@ -2,6 +2,8 @@
 import {
   buildAssignment,
   DisposableStore,
+  Emitter,
+  type Assignment,
   type BridgeClient,
   type BridgeHost,
   type Disposable,
@@ -12,6 +14,9 @@ import {
 } from '../../common/contract/index.ts';
 import { describeWall, durationMilliseconds, planWall, type WallDescription, type WallLayout, type WallPlan } from '../../common/wall/index.ts';
 import { DemoFeed } from './demo-feed.ts';
+import { SceneSwitch, type CommittedScene, type SwitchOutcome } from './scene-switch.ts';
+
+export { SupersededError, type CommittedScene, type SwitchOutcome } from './scene-switch.ts';
 
 export interface ScreenHealth extends Health {
   /** When main received the report, epoch ms. */
@@ -28,12 +33,41 @@ export interface WallStatus {
   };
 }
 
+/** Where committed scenes go: durable when `commit` returns (the state database), so a power cut loses no answered switch. */
+export interface ScenePersistence {
+  commit(scene: CommittedScene): void;
+}
+
+export interface SwitchTiming {
+  /** How long screens get to build the next scene before the commit goes ahead without the slow ones. */
+  readonly prepareMilliseconds: number;
+  /** How far ahead of now the commit time is set, so every screen hears of it before it comes. */
+  readonly commitLeadMilliseconds: number;
+  /** How long after the commit time the answer waits for screens to report their flip. */
+  readonly flipReportMilliseconds: number;
+}
+
+export const DEFAULT_SWITCH_TIMING: SwitchTiming = { prepareMilliseconds: 300, commitLeadMilliseconds: 50, flipReportMilliseconds: 1_500 };
+
+export class UnknownSceneError extends Error {
+  constructor(
+    readonly sceneId: string,
+    readonly known: readonly string[],
+  ) {
+    super(`no scene '${sceneId}' in the layout; scenes: ${known.join(', ')}`);
+  }
+}
+
 export interface WallRuntimeOptions {
   readonly scheduler: Scheduler;
   readonly bridge: BridgeHost;
   /** Simulated values from the layout's generators (serve --demo). */
   readonly demo: boolean;
   readonly seed?: number;
+  readonly persistence?: ScenePersistence;
+  /** The scene committed before the last stop (from the state database). */
+  readonly initialScene?: CommittedScene;
+  readonly timing?: SwitchTiming;
 }
 
 interface Current {
@@ -50,6 +84,15 @@ export class WallRuntime implements Disposable {
   private readonly shown = new Map<BridgeClient, ReadonlySet<string>>();
   private readonly health = new Map<string, ScreenHealth>();
   private readonly subscriptions = new DisposableStore();
+  private committed: CommittedScene | undefined;
+  /** The switch between prepare and commit, if any: a new command supersedes it. */
+  private preparing: SceneSwitch | undefined;
+  /** Switches waiting for flip reports, by id. */
+  private readonly flipping = new Map<number, SceneSwitch>();
+  private nextSwitchId = 1;
+  private readonly sceneChanged = new Emitter<CommittedScene>();
+  /** A switch committed: for the console and the API's events. */
+  readonly onDidChangeScene = this.sceneChanged.event;
 
   constructor(private readonly options: WallRuntimeOptions) {
     const { bridge } = options;
@@ -65,6 +108,87 @@ export class WallRuntime implements Disposable {
         if (client.hello.screens.includes(health.screen)) this.health.set(health.screen, { ...health, receivedAt: options.scheduler.now() });
       }),
     );
+    this.subscriptions.add(bridge.onDidReady(({ client, switchId }) => (this.preparing?.id === switchId ? this.preparing : this.flipping.get(switchId))?.markReady(client)));
+    this.subscriptions.add(bridge.onDidFlip(({ client, flip }) => this.flipping.get(flip.switchId)?.markFlipped(client, flip)));
+    this.committed = options.initialScene;
+  }
+
+  private get timing(): SwitchTiming {
+    return this.options.timing ?? DEFAULT_SWITCH_TIMING;
+  }
+
+  /** The committed scene, or the layout's default scene when none was committed (or it left the layout). */
+  get scene(): CommittedScene {
+    const layout = this.current?.layout;
+    const committed = this.committed;
+    if (committed && (!layout || layout.scenes.some((scene) => scene.id === committed.sceneId))) return committed;
+    return { sceneId: layout?.wall.defaultScene ?? '', version: committed?.version ?? 0, committedAt: committed?.committedAt ?? 0, previousSceneId: null };
+  }
+
+  /** The switch being prepared, if any. */
+  get pendingSwitch(): { readonly id: number; readonly sceneId: string; readonly version: number } | undefined {
+    const preparing = this.preparing;
+    return preparing && { id: preparing.id, sceneId: preparing.sceneId, version: preparing.version };
+  }
+
+  /**
+   * Switches every screen to a scene in two phases: prepare (screens build it off-screen and say
+   * ready), then commit at a shared time, made durable before any screen hears of it. Resolves with
+   * who flipped on time, late or not at all; rejects with SupersededError when a newer command
+   * arrives before the commit, and with UnknownSceneError for a scene the layout does not have.
+   */
+  async activate(sceneId: string): Promise<SwitchOutcome> {
+    const current = this.current;
+    const scenes = current?.layout.scenes.map((scene) => scene.id) ?? [];
+    if (!current || !scenes.includes(sceneId)) throw new UnknownSceneError(sceneId, scenes);
+    const id = this.nextSwitchId++;
+    const previous = this.preparing;
+    if (previous) {
+      previous.supersede(id);
+      for (const client of previous.participants) client.send({ type: 'cancel', switchId: previous.id });
+    }
+    const version = Math.max(this.scene.version, previous?.version ?? 0) + 1;
+    const participants = [...this.options.bridge.clients];
+    const change = new SceneSwitch(id, sceneId, version, participants, (client) => this.options.bridge.clients.has(client));
+    this.preparing = change;
+    for (const client of participants) {
+      client.send({ type: 'prepare', switchId: id, assignment: this.assignmentFor(client, sceneId, version) });
+    }
+    try {
+      await change.untilReady(this.options.scheduler, this.timing.prepareMilliseconds);
+    } finally {
+      if (this.preparing === change) this.preparing = undefined;
+    }
+
+    const at = this.options.scheduler.now() + this.timing.commitLeadMilliseconds;
+    const committed: CommittedScene = { sceneId, version, committedAt: at, previousSceneId: this.scene.sceneId };
+    try {
+      this.options.persistence?.commit(committed);
+    } catch (error) {
+      // Not durable, not done: the screens drop what they built and keep the current scene.
+      for (const client of participants) client.send({ type: 'cancel', switchId: id });
+      throw error;
+    }
+    this.committed = committed;
+    this.flipping.set(id, change);
+    const connected = this.options.bridge.clients;
+    for (const client of participants) if (connected.has(client)) client.send({ type: 'commit', switchId: id, version, at });
+    // A screen that connected during the prepare was given the old scene: give it the new one.
+    for (const client of connected) if (!participants.includes(client)) this.assign(client);
+    this.sceneChanged.fire(committed);
+    try {
+      await change.untilFlipped(this.options.scheduler, at - this.options.scheduler.now() + this.timing.flipReportMilliseconds);
+    } finally {
+      this.flipping.delete(id);
+    }
+    return change.outcome(at);
+  }
+
+  /** Back to the scene before the current one. */
+  activatePrevious(): Promise<SwitchOutcome> {
+    const previous = this.scene.previousSceneId;
+    if (!previous) return Promise.reject(new UnknownSceneError('(previous)', this.current?.layout.scenes.map((scene) => scene.id) ?? []));
+    return this.activate(previous);
   }
 
   get layoutVersion(): number {
@@ -106,19 +230,27 @@ export class WallRuntime implements Disposable {
     return new Set([...this.options.bridge.clients].flatMap((client) => client.hello.screens));
   }
 
-  private assign(client: BridgeClient): void {
-    const current = this.current;
-    if (!current) return;
-    const { layout, plan, version, feed } = current;
-    const assignment = buildAssignment({
+  private assignmentFor(client: BridgeClient, sceneId: string, sceneVersion: number): Assignment {
+    const { layout, plan, version } = this.current!;
+    return buildAssignment({
       layout,
       plan,
-      sceneId: layout.wall.defaultScene,
+      sceneId,
       screens: client.hello.screens,
       layoutVersion: version,
+      sceneVersion,
       demo: this.options.demo,
       serverTime: this.options.scheduler.now(),
     });
+  }
+
+  /** Sends a client the committed scene (never a half-prepared one) and the values it shows. */
+  private assign(client: BridgeClient): void {
+    const current = this.current;
+    if (!current) return;
+    const { feed } = current;
+    const scene = this.scene;
+    const assignment = this.assignmentFor(client, scene.sceneId, scene.version);
     client.send(assignment);
     const series = new Set(assignment.series.map((item) => item.id));
     this.shown.set(client, series);
@@ -141,5 +273,6 @@ export class WallRuntime implements Disposable {
   dispose(): void {
     this.current?.feed?.dispose();
     this.subscriptions.dispose();
+    this.sceneChanged.dispose();
   }
 }

@@ -51,7 +51,7 @@ describe('the server', () => {
   writeFileSync(image, '<svg xmlns="http://www.w3.org/2000/svg"/>');
 
   beforeEach(async () => {
-    bridge = new BridgeHost();
+    bridge = new BridgeHost(Date.now);
     const wall: WallView = {
       ...emptyWall,
       health: () => ({ status: 'ok', screens: { expected: 2, connected: 0 } }),
