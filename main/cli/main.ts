@@ -16,6 +16,8 @@ usage:
   ioc-wall schema                               the layout format's JSON Schema, for editors
   ioc-wall serve [--layout <file>] [--port <n>] [--host 127.0.0.1] [--data-dir <dir>] [--demo] [--json]
                                                 run the wall: one page per screen at /screen/<id>
+  ioc-wall scenes list|activate <id>|previous [--server <url>] [--json]
+                                                switch the wall's scene (token in IOC_WALL_TOKEN)
   ioc-wall --version | --help`;
 
 function version(): string {
@@ -38,6 +40,7 @@ export async function main(argv: readonly string[], output: CliOutput = processO
         host: { type: 'string' },
         'data-dir': { type: 'string' },
         demo: { type: 'boolean', default: false },
+        server: { type: 'string' },
       },
     });
   } catch (error) {
@@ -73,6 +76,10 @@ export async function main(argv: readonly string[], output: CliOutput = processO
         { layout: values.layout, port: values.port, host: values.host, dataDir: values['data-dir'], demo: values.demo ?? false, json },
         output,
       );
+    }
+    case 'scenes': {
+      const { scenesCommand } = await import('./scenes.ts');
+      return scenesCommand(rest, { ...(values.server === undefined ? {} : { server: values.server }), json }, output);
     }
     case 'schema':
       output.out(layoutJsonSchemaText().trimEnd());

@@ -3,7 +3,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BridgeHost } from '../../common/contract/index.ts';
-import { WallRuntime } from '../core/wall-runtime.ts';
+import { CommandPath } from '../core/command-path.ts';
+import { SupersededError, WallRuntime } from '../core/wall-runtime.ts';
+import { Authenticator, loadAdminToken, TokenTooShortError } from '../services/auth.ts';
+import { controlApi } from '../services/control-api.ts';
+import { StateStore } from '../services/state-store.ts';
 import { prepareDataDirectory, resolveDataDirectory } from '../services/data-dir.ts';
 import { LOOPBACK_HOSTS, RendererMissingError, startHttpServer } from '../services/http-server.ts';
 import { layoutAssetPath } from '../services/layout-file.ts';
@@ -49,6 +53,14 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
 
   const logger = createLogger();
   const dataDirectory = await prepareDataDirectory(resolveDataDirectory(options.dataDir));
+  let adminToken;
+  try {
+    adminToken = await loadAdminToken(dataDirectory);
+  } catch (error) {
+    if (!(error instanceof TokenTooShortError)) throw error;
+    output.err(`ioc-wall serve: ${error.message}`);
+    return ExitCode.usage;
+  }
   let loaded;
   try {
     loaded = await loadLayout(file, dataDirectory);
@@ -68,9 +80,23 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
     logger.warn({ file, savedAt: loaded.fromLastGood.savedAt, problems }, 'layout has errors: running the last good copy');
   }
 
+  const store = StateStore.open(dataDirectory);
   const bridge = new BridgeHost(nodeScheduler.now);
-  const runtime = new WallRuntime({ scheduler: nodeScheduler, bridge, demo: options.demo });
+  const initialScene = store.committedScene();
+  const runtime = new WallRuntime({
+    scheduler: nodeScheduler,
+    bridge,
+    demo: options.demo,
+    persistence: { commit: (scene) => store.commitScene(scene) },
+    ...(initialScene ? { initialScene } : {}),
+  });
   runtime.setLayout(loaded.layout);
+  const authenticator = new Authenticator(adminToken, nodeScheduler.now);
+  const commands = new CommandPath(store, nodeScheduler, (error) =>
+    error instanceof SupersededError
+      ? { result: 'superseded', detail: { supersededBy: error.supersededBy } }
+      : { result: 'failed', detail: { message: error instanceof Error ? error.message : String(error) } },
+  );
   bridge.onDidReject(({ remote, reason }) => logger.warn({ remote, reason }, 'dropped a bridge message'));
 
   const watcher = watchLayout(file, dataDirectory, logger, {
@@ -94,6 +120,7 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
       rendererDirectory: RENDERER_DIRECTORY,
       bridge,
       logger,
+      routes: [controlApi({ runtime, commands, authenticator, store })],
       wall: {
         describe: () => runtime.describe(),
         screenIds: () => runtime.layout?.screens.map((screen) => screen.id) ?? [],
@@ -115,6 +142,7 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
   } catch (error) {
     watcher.dispose();
     runtime.dispose();
+    store.dispose();
     const code = (error as NodeJS.ErrnoException).code;
     if (error instanceof RendererMissingError) output.err(`ioc-wall serve: ${error.message}`);
     else if (code === 'EADDRINUSE') output.err(`ioc-wall serve: port ${port} on ${host} is in use; stop what uses it, or pass --port 0 to take a free port`);
@@ -124,7 +152,10 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
 
   const listening = server.url;
   output.out(options.json ? JSON.stringify({ event: 'listening', url: listening, port: server.port, host }) : `ioc-wall: listening on ${listening}`);
-  logger.info({ url: listening, layout: file, dataDirectory, demo: options.demo }, 'wall serving');
+  logger.info({ url: listening, layout: file, dataDirectory, demo: options.demo, adminToken: adminToken.source }, 'wall serving');
+  // The console link carries a one-time code in its fragment (never sent in a request line, so never in a log).
+  output.err(`ioc-wall: console (sign-in link, valid once for 10 minutes): ${listening}/console#login=${authenticator.newLoginCode()}`);
+  output.err(`ioc-wall: control API token: ${adminToken.source === 'IOC_WALL_ADMIN_TOKEN' ? 'the IOC_WALL_ADMIN_TOKEN you set' : `in ${adminToken.source}`}`);
 
   return new Promise((resolve) => {
     const stop = async (signal: NodeJS.Signals) => {
@@ -136,6 +167,7 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
       await server.close();
       runtime.dispose();
       bridge.dispose();
+      store.dispose();
       resolve(ExitCode.ok);
     };
     process.on('SIGTERM', stop);

@@ -1,8 +1,15 @@
 // HTTP and WebSocket server of the wall (fastify): screen pages, the renderer bundle, the bridge, /api/wall and /healthz, loopback only.
 import websocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
-import Fastify, { LogController, type FastifyRequest } from 'fastify';
-import { createReadStream } from 'node:fs';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyRequest,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import { createReadStream, existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -54,6 +61,7 @@ export interface HttpServerOptions {
   readonly bridge: BridgeHost;
   readonly wall: WallView;
   readonly logger: Logger;
+  readonly routes?: readonly RouteRegistration[];
 }
 
 export interface RunningServer {
@@ -69,6 +77,20 @@ const hostName = (header: string | undefined): string | undefined => {
   const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(header);
   return match?.[1]?.replace(/^\[|\]$/g, '');
 };
+
+/** Whether a browser Origin is one of this server's own loopback addresses. */
+export function isLoopbackOrigin(origin: string, port: number): boolean {
+  try {
+    const url = new URL(origin);
+    return (LOOPBACK_HOSTS as readonly string[]).includes(url.hostname.replace(/^\[|\]$/g, '')) && Number(url.port || 80) === port;
+  } catch {
+    return false;
+  }
+}
+
+/** Adds routes to the server before it listens (the control API, later the console). `port` is known once listening. */
+export type WallServerInstance = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>;
+export type RouteRegistration = (app: WallServerInstance, server: { readonly port: () => number }) => void | Promise<void>;
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 
@@ -92,15 +114,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const name = hostName(request.headers.host);
     return name !== undefined && (LOOPBACK_HOSTS as readonly string[]).includes(name);
   };
-  const allowedOrigin = (origin: string | undefined) => {
-    if (origin === undefined) return true; // not a browser page: same machine, loopback only
-    try {
-      const url = new URL(origin);
-      return (LOOPBACK_HOSTS as readonly string[]).includes(url.hostname.replace(/^\[|\]$/g, '')) && Number(url.port || 80) === port;
-    } catch {
-      return false;
-    }
-  };
+  const allowedOrigin = (origin: string | undefined) => origin === undefined || isLoopbackOrigin(origin, port);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
@@ -130,6 +144,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   );
 
   app.get('/screen/:screen', (_request, reply) => reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(createReadStream(screenPage)));
+  const consolePage = path.join(options.rendererDirectory, 'console.html');
+  app.get('/console', (_request, reply) =>
+    existsSync(consolePage)
+      ? reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(createReadStream(consolePage))
+      : reply.code(404).type('text/plain').send('the console is not built: npm run build\n'),
+  );
 
   app.get('/panel-image/:panel', (request: FastifyRequest<{ Params: { panel: string } }>, reply) => {
     const file = options.wall.panelImage(request.params.panel);
@@ -144,6 +164,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   });
 
   app.get('/healthz', (_request, reply) => reply.send(options.wall.health()));
+
+  for (const register of options.routes ?? []) await register(app, { port: () => port });
 
   app.get('/', (_request, reply) => {
     const links = options.wall.screenIds().map((id) => `<li><a href="/screen/${encodeURIComponent(id)}">${escapeHtml(id)}</a></li>`);

@@ -28,6 +28,10 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { AuditResult } from '../core/command-path.ts';
+import type { CommittedScene } from '../core/scene-switch.ts';
+
+export type { AuditResult, CommittedScene };
 
 /** The file name of the state database inside the data folder. */
 export const STATE_FILE_NAME = 'state.sqlite';
@@ -54,15 +58,6 @@ const SECRET_KEYS = new Set([
   'apikey', 'privatekey', 'credentials',
 ]);
 
-export interface CommittedScene {
-  readonly sceneId: string;
-  /** Strictly increasing across commits, for the life of the data folder. */
-  readonly version: number;
-  /** Epoch milliseconds. */
-  readonly committedAt: number;
-  readonly previousSceneId: string | null;
-}
-
 export interface AuditInput {
   /** Epoch milliseconds at which the command was received. */
   readonly at: number;
@@ -77,8 +72,6 @@ export interface AuditInput {
   /** The validated parameters of the command, already redacted (never a token); stored as JSON. */
   readonly request: unknown;
 }
-
-export type AuditResult = 'ok' | 'refused' | 'failed' | 'superseded';
 
 export interface AuditOutcome {
   /** Epoch milliseconds at which the outcome was known. */
