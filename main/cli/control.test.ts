@@ -87,6 +87,40 @@ describe('the control API', () => {
     expect((await json(await post(`${second.url}/api/scenes/previous`, bearer(TOKEN)))).sceneId).toBe('epidemic');
   });
 
+  it('survives kill -9 in the middle of a burst of switches: never older than the last one answered 200', async () => {
+    const data = dataFolder();
+    const scenes = ['flood', 'epidemic', 'traffic_incident', 'normal'];
+    for (let round = 0; round < 3; round++) {
+      const server = await serve(data);
+      let answered: { sceneId: string; version: number } | undefined;
+      let index = 0;
+      const burst = (async () => {
+        for (;;) {
+          const response = await post(`${server.url}/api/scenes/${scenes[index++ % scenes.length]}/activate`, bearer(TOKEN)).catch(() => undefined);
+          if (!response) return;
+          if (response.status === 200) answered = await json(response);
+        }
+      })();
+      await new Promise((resolve) => setTimeout(resolve, 150 + Math.random() * 300));
+      server.child.kill('SIGKILL');
+      await burst;
+      expect(answered, 'some switches were answered before the kill').toBeDefined();
+      const restarted = await serve(data);
+      const state = (await json(await fetch(`${restarted.url}/api/state`))).scene;
+      // The last answered switch, or one committed after it whose answer the kill cut off.
+      expect(state.version).toBeGreaterThanOrEqual(answered!.version);
+      expect(state.version).toBeLessThanOrEqual(answered!.version + 1);
+      if (state.version === answered!.version) expect(state.id).toBe(answered!.sceneId);
+      restarted.child.kill('SIGKILL');
+      await new Promise((resolve) => restarted.child.once('exit', resolve));
+    }
+    const { StateStore } = await import('../services/state-store.ts');
+    const store = StateStore.open(data);
+    expect(store.integrityCheck()).toBe('ok');
+    expect(store.audit({ limit: 5 }).length).toBe(5);
+    store.dispose();
+  });
+
   it('opens a console session from the one-time code of the printed link, and refuses cross-site use of it', async () => {
     const data = dataFolder();
     const server = await serve(data, {});
