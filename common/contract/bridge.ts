@@ -11,6 +11,7 @@ import {
   type Flipped,
   type Health,
   type Hello,
+  type Identify,
   type Prepare,
   type ServerMessage,
   type Values,
@@ -34,6 +35,8 @@ export interface WallBridge extends Disposable {
   /** Phase two: flip on the first frame at or after `at` (server clock: compare with `serverNow()`). */
   readonly onDidCommit: Event<Commit>;
   readonly onDidCancel: Event<Cancel>;
+  /** Show the identify pattern until `until` (server clock). */
+  readonly onDidIdentify: Event<Identify>;
   reportHealth(health: Omit<Health, 'type'>): void;
   ready(switchId: number): void;
   reportFlip(flip: Omit<Flipped, 'type'>): void;
@@ -103,6 +106,7 @@ export function connectWallBridge(options: WallBridgeOptions): WallBridge {
   const prepared = new Emitter<Prepare>();
   const committed = new Emitter<Commit>();
   const cancelled = new Emitter<Cancel>();
+  const identified = new Emitter<Identify>();
   const store = new DisposableStore();
   const clock = new ClockSync();
   const pending = new Map<number, Assignment>();
@@ -172,6 +176,9 @@ export function connectWallBridge(options: WallBridgeOptions): WallBridge {
         pending.delete(message.switchId);
         cancelled.fire(message);
         break;
+      case 'identify':
+        identified.fire(message);
+        break;
       case 'values':
         updated.fire(message);
         break;
@@ -230,6 +237,7 @@ export function connectWallBridge(options: WallBridgeOptions): WallBridge {
     onDidPrepare: prepared.event,
     onDidCommit: committed.event,
     onDidCancel: cancelled.event,
+    onDidIdentify: identified.event,
     reportHealth(health) {
       if (state === 'connected') send({ type: 'health', ...health });
     },
@@ -246,7 +254,7 @@ export function connectWallBridge(options: WallBridgeOptions): WallBridge {
       retry?.dispose();
       connection?.close(CloseCode.normal, 'client closed');
       store.dispose();
-      for (const emitter of [assigned, updated, stateChanged, reloadRequired, prepared, committed, cancelled]) emitter.dispose();
+      for (const emitter of [assigned, updated, stateChanged, reloadRequired, prepared, committed, cancelled, identified]) emitter.dispose();
     },
   };
 }

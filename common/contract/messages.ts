@@ -152,6 +152,9 @@ export const PrepareSchema = z.strictObject({ type: z.literal('prepare'), switch
 /** Phase two: show the prepared scene on the first frame at or after `at` (server clock). */
 export const CommitSchema = z.strictObject({ type: z.literal('commit'), switchId: z.int().min(1), version: z.int().min(0), at: finite });
 
+/** Identify: every screen shows its id, label and resolution over the wall-wide test pattern until `until` (server clock). */
+export const IdentifySchema = z.strictObject({ type: z.literal('identify'), until: finite });
+
 /** A prepared switch that will never commit (a newer command superseded it): drop what was built. */
 export const CancelSchema = z.strictObject({ type: z.literal('cancel'), switchId: z.int().min(1) });
 
@@ -163,6 +166,7 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   PrepareSchema,
   CommitSchema,
   CancelSchema,
+  IdentifySchema,
 ]);
 export type AssignedScreen = z.infer<typeof AssignedScreenSchema>;
 export type SeriesView = z.infer<typeof SeriesViewSchema>;
@@ -174,6 +178,7 @@ export type Pong = z.infer<typeof PongSchema>;
 export type Prepare = z.infer<typeof PrepareSchema>;
 export type Commit = z.infer<typeof CommitSchema>;
 export type Cancel = z.infer<typeof CancelSchema>;
+export type Identify = z.infer<typeof IdentifySchema>;
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 export type PlacedPanelView = Assignment['panels'][number];
 

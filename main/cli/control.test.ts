@@ -168,4 +168,17 @@ describe('the control API', () => {
     expect(refused.stderr).toContain('set IOC_WALL_TOKEN to the admin token');
     expect((await run(['activate'])).code).toBe(2);
   });
+
+  it('identifies the screens through the command path, for the admin only', async () => {
+    const server = await serve(dataFolder());
+    const identify = (environment: NodeJS.ProcessEnv) =>
+      promisify(execFile)(process.execPath, [BIN, 'identify', '--seconds', '5', '--server', server.url], { cwd: ROOT, env: { ...process.env, ...environment } }).then(
+        (result) => ({ code: 0, ...result }),
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
+    expect(await identify({ IOC_WALL_TOKEN: TOKEN })).toMatchObject({ code: 0, stdout: 'identifying 0 screens for 5 s: (no screen connected)\n' });
+    expect((await identify({ IOC_WALL_TOKEN: '' })).code).toBe(1);
+    const [latest, previous] = await json(await fetch(`${server.url}/api/audit`, { headers: bearer(TOKEN) }));
+    expect([latest.action, latest.result, previous.action, previous.result]).toEqual(['wall.identify', 'refused', 'wall.identify', 'ok']);
+  });
 });

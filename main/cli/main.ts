@@ -18,6 +18,8 @@ usage:
                                                 run the wall: one page per screen at /screen/<id>
   ioc-wall scenes list|activate <id>|previous [--server <url>] [--json]
                                                 switch the wall's scene (token in IOC_WALL_TOKEN)
+  ioc-wall identify [--server <url>] [--seconds <n>]
+                                                every screen shows its id, label and resolution
   ioc-wall --version | --help`;
 
 function version(): string {
@@ -41,6 +43,7 @@ export async function main(argv: readonly string[], output: CliOutput = processO
         'data-dir': { type: 'string' },
         demo: { type: 'boolean', default: false },
         server: { type: 'string' },
+        seconds: { type: 'string' },
       },
     });
   } catch (error) {
@@ -80,6 +83,10 @@ export async function main(argv: readonly string[], output: CliOutput = processO
     case 'scenes': {
       const { scenesCommand } = await import('./scenes.ts');
       return scenesCommand(rest, { ...(values.server === undefined ? {} : { server: values.server }), json }, output);
+    }
+    case 'identify': {
+      const { identifyCommand } = await import('./identify.ts');
+      return identifyCommand({ ...(values.server === undefined ? {} : { server: values.server }), ...(values.seconds === undefined ? {} : { seconds: values.seconds }) }, output);
     }
     case 'schema':
       output.out(layoutJsonSchemaText().trimEnd());

@@ -184,6 +184,17 @@ export class WallRuntime implements Disposable {
     return change.outcome(at);
   }
 
+  /** Every screen shows its id, label and resolution over the test pattern for a while; the scene is untouched. Resolves with the screens told. */
+  identify(seconds: number): { readonly until: number; readonly screens: readonly string[] } {
+    const until = this.options.scheduler.now() + seconds * 1000;
+    const screens: string[] = [];
+    for (const client of this.options.bridge.clients) {
+      client.send({ type: 'identify', until });
+      screens.push(...client.hello.screens);
+    }
+    return { until, screens };
+  }
+
   /** Back to the scene before the current one. */
   activatePrevious(): Promise<SwitchOutcome> {
     const previous = this.scene.previousSceneId;

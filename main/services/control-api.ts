@@ -15,6 +15,7 @@ export interface ControlApiOptions {
 }
 
 const SceneParameters = z.strictObject({ id: z.string().regex(/^[a-z0-9_]{1,64}$/, 'a scene id is a lowercase word') });
+const IdentifyBody = z.strictObject({ seconds: z.number().min(1).max(120).default(10) });
 const SessionBody = z.strictObject({ code: z.string().min(1).max(200) });
 const AuditQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).optional(), before: z.coerce.number().int().min(1).optional() });
 
@@ -115,6 +116,20 @@ export function controlApi({ runtime, commands, authenticator, store }: ControlA
       const parameters = SceneParameters.safeParse(request.params);
       if (!parameters.success) return reply.code(400).send({ error: 'bad_request', message: parameters.error.issues[0]!.message });
       return switchScene(request, reply, parameters.data.id);
+    });
+
+    /** Identify: ids, labels and resolutions over the test pattern, through the command path like every control action. */
+    app.post('/api/identify', async (request, reply) => {
+      const body = IdentifyBody.safeParse(request.body ?? {});
+      if (!body.success) return reply.code(400).send({ error: 'bad_request', message: 'POST {"seconds": 1..120} (default 10)' });
+      const { seconds } = body.data;
+      const result = await commands.run(
+        { id: actorOf(request), origin: origin(request) },
+        { action: 'wall.identify', request: { seconds }, execute: async () => runtime.identify(seconds) },
+      );
+      if (result.kind === 'done') return reply.send(result.value);
+      if (result.kind === 'refused') return reply.code(401).send(UNAUTHORISED);
+      return reply.code(500).send({ error: 'failed', message: 'identify failed', auditId: result.auditId });
     });
 
     app.get('/api/audit', (request, reply) => {
