@@ -39,7 +39,7 @@ export default defineConfig({
     // pixi.js alone is about 500 kB minified; one page, one chunk, loaded once per screen.
     chunkSizeWarningLimit: 1500,
     rolldownOptions: {
-      input: here('./renderer/screen.html'),
+      input: { screen: here('./renderer/screen.html'), console: here('./renderer/console.html') },
     },
   },
 });

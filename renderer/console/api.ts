@@ -1,0 +1,114 @@
+// The wall server's REST API as the console calls it: same-origin fetch (the session cookie rides along), typed answers, errors with their status.
+import type { Health } from '../../common/contract/messages.ts';
+import type { WallDescription } from '../../common/wall/describe.ts';
+import type { Localised } from './strings.ts';
+
+// These shapes mirror main/services/control-api.ts and the server's /healthz; the renderer may not import main.
+
+export interface SceneSummary {
+  readonly id: string;
+  readonly name: Localised;
+  readonly hotkey?: string;
+  /** Set on scenes built on another (flood, traffic incident, epidemic ... on normal): the emergency ones. */
+  readonly extends?: string;
+  readonly active: boolean;
+}
+
+/** The scene state of GET /api/state and of every /api/events message. */
+export interface SceneState {
+  readonly type: 'state';
+  readonly scene: { readonly id: string; readonly version: number; readonly committedAt: number; readonly previous: string | null };
+  readonly pending: { readonly id: number; readonly sceneId: string; readonly version: number } | null;
+}
+
+export type ScreenOutcome = 'flipped' | 'late' | 'failed';
+
+/** The answer of a scene switch: who flipped on time, late, or not at all. */
+export interface SwitchOutcome {
+  readonly sceneId: string;
+  readonly version: number;
+  readonly committedAt: number;
+  readonly screens: Readonly<Record<ScreenOutcome, readonly string[]>>;
+}
+
+export interface AuditEntry {
+  readonly id: number;
+  readonly at: number;
+  readonly actor: string;
+  readonly origin: string;
+  readonly action: string;
+  readonly target: string | null;
+  readonly request: unknown;
+  readonly result: 'ok' | 'refused' | 'failed' | 'superseded' | 'pending';
+  readonly outcomeAt: number | null;
+  readonly detail: unknown;
+}
+
+export interface ScreenHealth extends Health {
+  readonly receivedAt: number;
+}
+
+export interface WallHealth {
+  readonly status: string;
+  readonly screens: { readonly expected: number; readonly connected: number; readonly health: Readonly<Record<string, ScreenHealth>> };
+  readonly layout: { readonly version: number; readonly file: string; readonly lastError?: { readonly at: string; readonly problems: readonly string[] } };
+}
+
+export type { WallDescription };
+
+/** A request the server answered with an error status, or could not be made at all (status 0). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    /** The server's error code (`unauthorised`, `superseded`, `unknown_scene` ...), when it gave one. */
+    readonly code: string | undefined,
+    readonly body: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+async function request<Answer>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<Answer> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      // Same origin only: the cookie goes with it, and the browser adds the Origin header the server checks on POST.
+      credentials: 'same-origin',
+      cache: 'no-store',
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch (error) {
+    throw new ApiError(0, error instanceof Error ? error.message : String(error), 'unreachable', undefined);
+  }
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    parsed = text;
+  }
+  if (!response.ok) {
+    const fields = typeof parsed === 'object' && parsed !== null ? (parsed as { error?: unknown; message?: unknown }) : {};
+    const message = typeof fields.message === 'string' ? fields.message : typeof parsed === 'string' && parsed.trim() !== '' ? parsed.trim() : `HTTP ${response.status}`;
+    throw new ApiError(response.status, message, typeof fields.error === 'string' ? fields.error : undefined, parsed);
+  }
+  return parsed as Answer;
+}
+
+export const api = {
+  wall: () => request<WallDescription>('GET', '/api/wall'),
+  health: () => request<WallHealth>('GET', '/healthz'),
+  scenes: () => request<SceneSummary[]>('GET', '/api/scenes'),
+  state: () => request<SceneState>('GET', '/api/state'),
+  audit: (limit: number) => request<AuditEntry[]>('GET', `/api/audit?limit=${limit}`),
+  activate: (sceneId: string) => request<SwitchOutcome>('POST', `/api/scenes/${encodeURIComponent(sceneId)}/activate`),
+  previous: () => request<SwitchOutcome>('POST', '/api/scenes/previous'),
+  signIn: (code: string) => request<{ actor: string }>('POST', '/api/session', { code }),
+  signOut: () => request<{ signedOut: boolean }>('DELETE', '/api/session'),
+};
+
+export type Api = typeof api;

@@ -1,0 +1,340 @@
+// The console's one controller: holds what the page knows (layout, scene state, session, health, audit, commands), runs the commands, feeds the views.
+import { DisposableStore, type Disposable, type Scheduler } from '../../common/contract/events.ts';
+import { parseAccelerator, type KeyChord, type Platform } from './accelerator.ts';
+import { ApiError, type Api, type AuditEntry, type SceneState, type SceneSummary, type ScreenOutcome, type SwitchOutcome, type WallDescription, type WallHealth } from './api.ts';
+import { AuditView } from './audit-view.ts';
+import { failureOf, outcomeByScreen } from './command-outcome.ts';
+import { element } from './dom.ts';
+import { HeaderView } from './header-view.ts';
+import { listenForHotkeys } from './hotkeys.ts';
+import { NoticeView } from './notice-view.ts';
+import { poll } from './poller.ts';
+import { ResultView, type CommandRecord } from './result-view.ts';
+import { SceneButtonsView } from './scene-buttons-view.ts';
+import type { EventsConnection, SceneEvents } from './scene-events.ts';
+import { ScreensView } from './screens-view.ts';
+import { publishStatus } from './status.ts';
+import { StateView } from './state-view.ts';
+import { STRINGS, type Localised } from './strings.ts';
+import { wallClock, type WallClock } from './wall-time.ts';
+
+export interface ConsoleAppOptions {
+  readonly root: HTMLElement;
+  readonly api: Api;
+  readonly events: SceneEvents;
+  readonly scheduler: Scheduler;
+  readonly platform: Platform;
+  /** The login code taken from the address, if the page was opened with one. */
+  readonly loginCode: string | undefined;
+  /** Where the actor's name is kept across reloads of this tab (the session cookie itself is HttpOnly: the page cannot read it). */
+  readonly sessionStorage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+  /** A monotonic clock for how long a command took. */
+  readonly elapsed: () => number;
+}
+
+const HEALTH_PERIOD = 2_000;
+const AUDIT_PERIOD = 10_000;
+const AUDIT_ROWS = 20;
+const COMMANDS_KEPT = 10;
+const ACTOR_KEY = 'ioc-wall.console.actor';
+
+export class ConsoleApp implements Disposable {
+  private readonly store = new DisposableStore();
+  private readonly header: HeaderView;
+  private readonly notices = new NoticeView();
+  private readonly stateView = new StateView();
+  private readonly sceneButtons: SceneButtonsView;
+  private readonly results = new ResultView();
+  private readonly screens = new ScreensView();
+  private readonly auditView = new AuditView();
+
+  private clock: WallClock = wallClock(undefined);
+  private layoutVersion: number | undefined;
+  private scenes: readonly SceneSummary[] = [];
+  private chords = new Map<string, KeyChord>();
+  private state: SceneState | undefined;
+  private eventsConnection: EventsConnection;
+  private signedIn = false;
+  private actor: string | undefined;
+  private sessionBusy = false;
+  /** Until the first sign-in or audit answer, the page does not know whether its cookie still opens a session. */
+  private sessionKnown = false;
+  private health: WallHealth | undefined;
+  private audit: AuditEntry[] | undefined;
+  private auditError: string | undefined;
+  private readonly commands: CommandRecord[] = [];
+  private nextSequence = 1;
+  private screenOutcomes: ReadonlyMap<string, ScreenOutcome> = new Map();
+  private lastResult: unknown;
+  private lastError: string | undefined;
+
+  constructor(private readonly options: ConsoleAppOptions) {
+    this.header = new HeaderView(() => void this.signOut());
+    this.sceneButtons = new SceneButtonsView(
+      (sceneId) => void this.activate(sceneId),
+      () => void this.activate('previous'),
+    );
+    this.eventsConnection = options.events.connection;
+    options.root.replaceChildren(
+      this.header.element,
+      this.notices.element,
+      element(
+        'main',
+        'layout',
+        element('div', 'column controls', this.stateView.element, this.sceneButtons.element, this.results.element),
+        element('div', 'column watch', this.screens.element, this.auditView.element),
+      ),
+    );
+
+    this.store.add(options.events.onDidChangeState((state) => this.acceptState(state)));
+    this.store.add(
+      options.events.onDidChangeConnection((connection) => {
+        this.eventsConnection = connection;
+        // While the live socket is down, the health poll reads /api/state instead: the page never shows a state older than 2 s.
+        this.render();
+      }),
+    );
+    this.store.add(listenForHotkeys(window, () => this.chords, (sceneId) => this.onHotkey(sceneId)));
+    this.render();
+  }
+
+  /** Signs in (if the address carried a code), then keeps health, state and audit fresh until disposed. */
+  async start(): Promise<void> {
+    const { loginCode } = this.options;
+    if (loginCode !== undefined) await this.signIn(loginCode);
+    this.store.add(poll(() => this.refreshHealth(), HEALTH_PERIOD, this.options.scheduler));
+    const auditPoller = this.store.add(poll(() => this.refreshAudit(), AUDIT_PERIOD, this.options.scheduler));
+    this.refreshAuditSoon = () => auditPoller.runNow();
+  }
+
+  private refreshAuditSoon: () => void = () => undefined;
+
+  // ---- session ---------------------------------------------------------------------------------
+
+  private async signIn(code: string): Promise<void> {
+    this.sessionBusy = true;
+    this.render();
+    try {
+      const { actor } = await this.options.api.signIn(code);
+      this.setSignedIn(true, actor);
+      this.sessionKnown = true;
+      this.notices.set('login', undefined);
+    } catch (error) {
+      this.setSignedIn(false);
+      const refused = error instanceof ApiError && error.status === 401;
+      this.lastError = refused ? STRINGS.loginFailed.en : messageOf(error);
+      this.notices.set('login', { kind: 'error', text: STRINGS.loginFailed, ...(refused ? {} : { detail: messageOf(error) }) });
+    } finally {
+      this.sessionBusy = false;
+      this.render();
+    }
+  }
+
+  private async signOut(): Promise<void> {
+    this.sessionBusy = true;
+    this.render();
+    try {
+      await this.options.api.signOut();
+      this.setSignedIn(false);
+      this.audit = undefined;
+    } catch (error) {
+      this.lastError = messageOf(error);
+      this.notices.set('session', { kind: 'error', text: STRINGS.serverUnreachable, detail: messageOf(error) });
+    } finally {
+      this.sessionBusy = false;
+      this.render();
+    }
+  }
+
+  private setSignedIn(signedIn: boolean, actor?: string): void {
+    if (signedIn && actor) this.options.sessionStorage.setItem(ACTOR_KEY, actor);
+    if (!signedIn) this.options.sessionStorage.removeItem(ACTOR_KEY);
+    this.signedIn = signedIn;
+    this.actor = signedIn ? (actor ?? this.options.sessionStorage.getItem(ACTOR_KEY) ?? undefined) : undefined;
+    this.notices.set('session', signedIn ? undefined : { kind: 'info', text: STRINGS.notSignedIn, detail: `${STRINGS.signInHint.vi} / ${STRINGS.signInHint.en}` });
+  }
+
+  /** The server refused us: the session ended (server restarted, signed out elsewhere). */
+  private onUnauthorised(): void {
+    if (this.signedIn) this.notices.set('login', { kind: 'warning', text: STRINGS.sessionEnded });
+    this.setSignedIn(false);
+    this.audit = undefined;
+  }
+
+  // ---- commands --------------------------------------------------------------------------------
+
+  private onHotkey(sceneId: string): void {
+    if (!this.signedIn) {
+      this.sceneButtons.flash(sceneId, true);
+      this.notices.set('session', { kind: 'warning', text: STRINGS.signInFirst, detail: `${STRINGS.signInHint.vi} / ${STRINGS.signInHint.en}` });
+      return;
+    }
+    this.sceneButtons.flash(sceneId);
+    void this.activate(sceneId);
+  }
+
+  /** Switches the wall; several commands may be in flight: the server supersedes the older ones (409), and each says so here. */
+  private async activate(target: string): Promise<void> {
+    const command: CommandRecord = { sequence: this.nextSequence++, target, startedAt: this.options.elapsed(), outcome: { kind: 'pending' } };
+    this.commands.unshift(command);
+    this.commands.splice(COMMANDS_KEPT);
+    this.render();
+    try {
+      const outcome = target === 'previous' ? await this.options.api.previous() : await this.options.api.activate(target);
+      command.outcome = { kind: 'switched', outcome };
+      this.lastResult = outcome;
+      this.lastError = undefined;
+      this.screenOutcomes = outcomeByScreen(outcome);
+      this.acceptOutcome(outcome);
+    } catch (error) {
+      command.outcome = failureOf(error);
+      this.lastResult = error instanceof ApiError ? (error.body ?? { status: error.status }) : { error: messageOf(error) };
+      this.lastError =
+        command.outcome.kind === 'superseded' ? STRINGS.superseded.en : command.outcome.kind === 'unauthorised' ? STRINGS.unauthorised.en : messageOf(error);
+      if (command.outcome.kind === 'unauthorised') this.onUnauthorised();
+    } finally {
+      command.finishedAt = this.options.elapsed();
+      this.render();
+      this.refreshAuditSoon();
+    }
+  }
+
+  // ---- state -----------------------------------------------------------------------------------
+
+  /** The server's word (socket or /api/state) always wins: it is the single writer, and versions may restart with a new data folder. */
+  private acceptState(state: SceneState): void {
+    this.state = state;
+    this.render();
+  }
+
+  /** Our own answer may come before the socket's message: take it only if it is newer than what we show. */
+  private acceptOutcome(outcome: SwitchOutcome): void {
+    const current = this.state;
+    if (current && current.scene.version >= outcome.version) return;
+    this.state = {
+      type: 'state',
+      scene: { id: outcome.sceneId, version: outcome.version, committedAt: outcome.committedAt, previous: current?.scene.id ?? null },
+      pending: current?.pending && current.pending.version > outcome.version ? current.pending : null,
+    };
+  }
+
+  private async loadLayout(): Promise<void> {
+    const [wall, scenes] = await Promise.all([this.options.api.wall(), this.options.api.scenes()]);
+    this.applyLayout(wall, scenes);
+  }
+
+  private applyLayout(wall: WallDescription, scenes: readonly SceneSummary[]): void {
+    this.clock = wallClock(wall.wall.timezone);
+    this.header.setWallName(wall.wall.name);
+    this.scenes = scenes;
+    const chords = new Map<string, KeyChord>();
+    const problems: string[] = [];
+    for (const scene of scenes) {
+      if (scene.hotkey === undefined) continue;
+      const parsed = parseAccelerator(scene.hotkey, this.options.platform);
+      if (!parsed.ok) problems.push(`${scene.id}: ${parsed.message}`);
+      // Two scenes on one key: the first keeps it, as the layout reads top to bottom.
+      else if (![...chords.values()].some((chord) => chord.label === parsed.chord.label)) chords.set(scene.id, parsed.chord);
+    }
+    this.chords = chords;
+    this.notices.set('hotkeys', problems.length > 0 ? { kind: 'warning', text: STRINGS.unreadableHotkeys, detail: problems.join('; ') } : undefined);
+    this.sceneButtons.setScenes(scenes, chords);
+    this.screens.setScreens(wall.plan.screens);
+    this.render();
+  }
+
+  private async refreshHealth(): Promise<void> {
+    try {
+      const health = await this.options.api.health();
+      this.health = health;
+      this.notices.set('server', undefined);
+      this.notices.set(
+        'layout',
+        health.layout.lastError ? { kind: 'error', text: STRINGS.layoutProblem, detail: health.layout.lastError.problems.slice(0, 3).join(' · ') } : undefined,
+      );
+      // A reloaded layout can bring other scenes, hotkeys and screens.
+      if (health.layout.version !== this.layoutVersion) {
+        await this.loadLayout();
+        this.layoutVersion = health.layout.version;
+      }
+      if (this.eventsConnection !== 'connected' || this.state === undefined) this.acceptState(await this.options.api.state());
+    } catch (error) {
+      const unreachable = error instanceof ApiError && error.status === 0;
+      if (unreachable) this.health = undefined;
+      this.notices.set('server', { kind: 'error', text: unreachable ? STRINGS.serverUnreachable : STRINGS.serverError, detail: messageOf(error) });
+    } finally {
+      this.render();
+    }
+  }
+
+  /** Also tells whether the session cookie still works: the page cannot read it, the server can. */
+  private async refreshAudit(): Promise<void> {
+    try {
+      const entries = await this.options.api.audit(AUDIT_ROWS);
+      if (!this.signedIn) {
+        // Still signed in from before (a reload, another tab): a refused old link no longer matters.
+        this.setSignedIn(true);
+        this.notices.set('login', undefined);
+        if (this.lastError === STRINGS.loginFailed.en) this.lastError = undefined;
+      }
+      this.sessionKnown = true;
+      this.audit = entries;
+      this.auditError = undefined;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) {
+        this.sessionKnown = true;
+        this.onUnauthorised();
+      } else {
+        this.auditError = messageOf(error);
+      }
+    } finally {
+      this.render();
+    }
+  }
+
+  // ---- views -----------------------------------------------------------------------------------
+
+  private nameOf = (sceneId: string): Localised => this.scenes.find((scene) => scene.id === sceneId)?.name ?? { vi: sceneId, en: sceneId };
+
+  private emergency = (sceneId: string): boolean => this.scenes.find((scene) => scene.id === sceneId)?.extends !== undefined;
+
+  private render(): void {
+    this.header.setEvents(this.eventsConnection);
+    this.header.setSession({ signedIn: this.signedIn, ...(this.actor ? { actor: this.actor } : {}), busy: this.sessionBusy || !this.sessionKnown });
+    this.stateView.update({ state: this.state, nameOf: this.nameOf, emergency: this.emergency, clock: this.clock });
+    const pendingSceneIds = new Set(this.commands.filter((command) => command.outcome.kind === 'pending').map((command) => command.target));
+    this.sceneButtons.update({
+      activeSceneId: this.state?.scene.id,
+      previousSceneId: this.state?.scene.previous,
+      pendingSceneIds,
+      enabled: this.signedIn,
+    });
+    this.results.update({ commands: this.commands, nameOf: this.nameOf, clock: this.clock });
+    this.screens.update({ health: this.health, outcomes: this.screenOutcomes });
+    this.auditView.update(
+      !this.signedIn
+        ? { kind: 'signed-out' }
+        : this.auditError !== undefined && this.audit === undefined
+          ? { kind: 'error', message: this.auditError }
+          : this.audit === undefined
+            ? { kind: 'loading' }
+            : { kind: 'entries', entries: this.audit, clock: this.clock },
+    );
+    publishStatus({
+      signedIn: this.signedIn,
+      ...(this.actor ? { actor: this.actor } : {}),
+      ...(this.state ? { activeScene: this.state.scene.id, version: this.state.scene.version } : {}),
+      ...(this.lastResult === undefined ? {} : { lastResult: this.lastResult }),
+      ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
+      events: this.eventsConnection,
+    });
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,125 @@
+// The console follows the live scene state, says when the server is gone, and comes back by itself with backoff.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Disposable, Scheduler } from '../../common/contract/events.ts';
+import { MemoryNetwork, type Connection } from '../../common/contract/transport.ts';
+import type { SceneState } from './api.ts';
+import { parseSceneState, SceneEvents, type EventsConnection } from './scene-events.ts';
+
+/** Time that moves only when the test says so. */
+class ManualScheduler implements Scheduler {
+  private timers: { at: number; callback: () => void }[] = [];
+  private time = 0;
+  now = () => this.time;
+  random = () => 0.5;
+  setTimeout(callback: () => void, milliseconds: number): Disposable {
+    const timer = { at: this.time + milliseconds, callback };
+    this.timers.push(timer);
+    return { dispose: () => void (this.timers = this.timers.filter((candidate) => candidate !== timer)) };
+  }
+  get pending(): number {
+    return this.timers.length;
+  }
+  advance(milliseconds: number): void {
+    const end = this.time + milliseconds;
+    for (;;) {
+      const next = this.timers.filter((timer) => timer.at <= end).sort((a, b) => a.at - b.at)[0];
+      if (!next) break;
+      this.timers = this.timers.filter((timer) => timer !== next);
+      this.time = next.at;
+      next.callback();
+    }
+    this.time = end;
+  }
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+const state = (id: string, version: number): SceneState => ({
+  type: 'state',
+  scene: { id, version, committedAt: 1_764_000_000_000 + version, previous: null },
+  pending: null,
+});
+
+describe('SceneEvents', () => {
+  const cleanup: Disposable[] = [];
+  afterEach(() => {
+    for (const item of cleanup.splice(0)) item.dispose();
+  });
+
+  function setup() {
+    const network = new MemoryNetwork();
+    const scheduler = new ManualScheduler();
+    const server: Connection[] = [];
+    network.onDidAccept((connection) => {
+      server.push(connection);
+      connection.send(JSON.stringify(state('normal', 3)));
+    });
+    const events = new SceneEvents(network.transport, scheduler, { initialMilliseconds: 100, maximumMilliseconds: 1_000 });
+    cleanup.push(events);
+    const states: SceneState[] = [];
+    const connections: EventsConnection[] = [];
+    events.onDidChangeState((value) => states.push(value));
+    events.onDidChangeConnection((value) => connections.push(value));
+    return { network, scheduler, server, events, states, connections };
+  }
+
+  it('delivers the state on connect and at every commit', async () => {
+    const { server, events, states } = setup();
+    await settle();
+    expect(events.connection).toBe('connected');
+    server[0]!.send(JSON.stringify(state('flood', 4)));
+    await settle();
+    expect(states.map((value) => `${value.scene.id}@${value.scene.version}`)).toEqual(['normal@3', 'flood@4']);
+  });
+
+  it('says disconnected when the server drops, and reconnects after the backoff', async () => {
+    const { network, scheduler, events, states, connections } = setup();
+    await settle();
+    network.listening = false;
+    network.dropAll();
+    await settle();
+    expect(events.connection).toBe('disconnected');
+    // A first retry after about 100 ms fails while the server is down; the next waits about twice as long.
+    scheduler.advance(120);
+    await settle();
+    expect(scheduler.pending).toBe(1);
+    network.listening = true;
+    scheduler.advance(199);
+    await settle();
+    expect(events.connection).toBe('disconnected');
+    scheduler.advance(1);
+    await settle();
+    expect(events.connection).toBe('connected');
+    expect(connections).toEqual(['connected', 'disconnected', 'connected']);
+    expect(states).toHaveLength(2);
+  });
+
+  it('ignores a malformed message and keeps going', async () => {
+    const { server, states } = setup();
+    await settle();
+    server[0]!.send('not json');
+    server[0]!.send(JSON.stringify({ type: 'state', scene: { id: 3 } }));
+    server[0]!.send(JSON.stringify(state('epidemic', 5)));
+    await settle();
+    expect(states.map((value) => value.scene.id)).toEqual(['normal', 'epidemic']);
+  });
+
+  it('stops reconnecting once disposed', async () => {
+    const { network, scheduler, events } = setup();
+    await settle();
+    events.dispose();
+    await settle();
+    network.dropAll();
+    scheduler.advance(10_000);
+    await settle();
+    expect(scheduler.pending).toBe(0);
+  });
+});
+
+describe('parseSceneState', () => {
+  it('accepts a pending switch and refuses other message types', () => {
+    const pending = { ...state('normal', 3), pending: { id: 9, sceneId: 'flood', version: 4 } };
+    expect(parseSceneState(JSON.stringify(pending))).toEqual(pending);
+    expect(parseSceneState(JSON.stringify({ type: 'hello' }))).toBeUndefined();
+  });
+});

@@ -1,0 +1,24 @@
+// window.__IOC_WALL_CONSOLE__: what the console knows and last did, for end-to-end tests and an operator with the devtools open.
+import type { EventsConnection } from './scene-events.ts';
+
+export interface ConsoleStatus {
+  signedIn: boolean;
+  actor?: string;
+  activeScene?: string;
+  version?: number;
+  /** The last answer to a command from this page: the switch outcome, or the error body. */
+  lastResult?: unknown;
+  /** The last error this page showed, as text. */
+  lastError?: string;
+  events: EventsConnection;
+}
+
+declare global {
+  interface Window {
+    __IOC_WALL_CONSOLE__?: ConsoleStatus;
+  }
+}
+
+export function publishStatus(status: ConsoleStatus): void {
+  window.__IOC_WALL_CONSOLE__ = { ...status };
+}
