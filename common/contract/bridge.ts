@@ -1,4 +1,5 @@
 // The WallBridge: what a renderer sees of main (assignment, values, connection state), and the host side that serves it.
+import { backoffDelay, type BackoffOptions } from './backoff.ts';
 import { DisposableStore, Emitter, type Disposable, type Event, type Scheduler } from './events.ts';
 import {
   ClientMessageSchema,
@@ -76,18 +77,6 @@ export class ClockSync {
   }
 }
 
-export interface BackoffOptions {
-  readonly initialMilliseconds: number;
-  readonly maximumMilliseconds: number;
-}
-
-export const DEFAULT_BACKOFF: BackoffOptions = { initialMilliseconds: 250, maximumMilliseconds: 5_000 };
-
-/** Delay before reconnect attempt `attempt` (0-based): doubling, capped, with ±20 % jitter so screens do not stampede. */
-export function backoffDelay(attempt: number, random: () => number, options: BackoffOptions = DEFAULT_BACKOFF): number {
-  const base = Math.min(options.maximumMilliseconds, options.initialMilliseconds * 2 ** Math.min(attempt, 20));
-  return Math.round(base * (0.8 + 0.4 * random()));
-}
 
 export interface WallBridgeOptions {
   readonly transport: ClientTransport;

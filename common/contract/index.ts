@@ -4,3 +4,5 @@ export * from './messages.ts';
 export * from './transport.ts';
 export * from './bridge.ts';
 export * from './assignment.ts';
+export * from './backoff.ts';
+export * from './control.ts';

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BridgeHost } from '../../common/contract/index.ts';
+import { BridgeHost, type WallHealth } from '../../common/contract/index.ts';
 import { CommandPath } from '../core/command-path.ts';
 import { SupersededError, WallRuntime } from '../core/wall-runtime.ts';
 import { Authenticator, loadAdminToken, TokenTooShortError } from '../services/auth.ts';
@@ -128,7 +128,7 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
           const panel = runtime.layout?.panels.find((candidate) => candidate.id === panelId);
           return panel?.type === 'image' ? layoutAssetPath(file, panel.src) : undefined;
         },
-        health: () => {
+        health: (): WallHealth => {
           const status = runtime.status();
           const degraded = lastError !== undefined || status.screens.connected < status.screens.expected;
           return {

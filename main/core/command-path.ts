@@ -1,5 +1,7 @@
 // The one path of every control action: validate -> authorise -> audit (durable) -> execute -> result, so nothing acts unrecorded.
-import type { Scheduler } from '../../common/contract/index.ts';
+import type { AuditResult, Scheduler } from '../../common/contract/index.ts';
+
+export type { AuditResult };
 
 /** Who asks, and from where. `id` is what the audit log records (e.g. `env:admin`); anonymous callers have none. */
 export interface Actor {
@@ -7,8 +9,6 @@ export interface Actor {
   /** Remote address, `cli`, `console` ... */
   readonly origin: string;
 }
-
-export type AuditResult = 'ok' | 'refused' | 'failed' | 'superseded';
 
 /** The audit log, durable when each call returns (the state database). */
 export interface AuditLog {

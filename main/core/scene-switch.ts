@@ -1,5 +1,7 @@
 // One two-phase scene switch: who was asked to prepare, who is ready, who flipped, and the outcome the command answers with.
-import type { BridgeClient, Disposable, Flipped, Scheduler } from '../../common/contract/index.ts';
+import type { BridgeClient, Disposable, Flipped, Scheduler, SwitchOutcome } from '../../common/contract/index.ts';
+
+export type { SwitchOutcome };
 
 /** The committed scene: what every screen shows, and what survives a restart. */
 export interface CommittedScene {
@@ -9,20 +11,6 @@ export interface CommittedScene {
   /** Server time of the commit: screens flip on their first frame at or after it. */
   readonly committedAt: number;
   readonly previousSceneId: string | null;
-}
-
-export interface SwitchOutcome {
-  readonly sceneId: string;
-  readonly version: number;
-  readonly committedAt: number;
-  readonly screens: {
-    /** Flipped on their first frame at or after the commit time. */
-    readonly flipped: readonly string[];
-    /** Were not ready at the commit, and flipped as soon as they were. */
-    readonly late: readonly string[];
-    /** Did not report a flip in time (disconnected, crashed, or too slow). */
-    readonly failed: readonly string[];
-  };
 }
 
 export class SupersededError extends Error {

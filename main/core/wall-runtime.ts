@@ -7,9 +7,9 @@ import {
   type BridgeClient,
   type BridgeHost,
   type Disposable,
-  type Health,
   type Scheduler,
   type HistoryPoint,
+  type ScreenHealth,
   type SeriesValue,
 } from '../../common/contract/index.ts';
 import { describeWall, durationMilliseconds, planWall, type WallDescription, type WallLayout, type WallPlan } from '../../common/wall/index.ts';
@@ -18,16 +18,12 @@ import { SceneSwitch, type CommittedScene, type SwitchOutcome } from './scene-sw
 
 export { SupersededError, type CommittedScene, type SwitchOutcome } from './scene-switch.ts';
 
-export interface ScreenHealth extends Health {
-  /** When main received the report, epoch ms. */
-  readonly receivedAt: number;
-}
-
 export interface WallStatus {
   readonly layoutVersion: number;
   readonly screens: {
     readonly expected: number;
     readonly connected: number;
+    readonly connectedIds: readonly string[];
     /** The latest health report of each connected screen. */
     readonly health: Readonly<Record<string, ScreenHealth>>;
   };
@@ -90,9 +86,9 @@ export class WallRuntime implements Disposable {
   /** Switches waiting for flip reports, by id. */
   private readonly flipping = new Map<number, SceneSwitch>();
   private nextSwitchId = 1;
-  private readonly sceneChanged = new Emitter<CommittedScene>();
-  /** A switch committed: for the console and the API's events. */
-  readonly onDidChangeScene = this.sceneChanged.event;
+  private readonly stateChanged = new Emitter<void>();
+  /** A switch began preparing, was committed, or was abandoned: for the console and the API's events. */
+  readonly onDidChangeState = this.stateChanged.event;
 
   constructor(private readonly options: WallRuntimeOptions) {
     const { bridge } = options;
@@ -154,6 +150,7 @@ export class WallRuntime implements Disposable {
     for (const client of participants) {
       client.send({ type: 'prepare', switchId: id, assignment: this.assignmentFor(client, sceneId, version) });
     }
+    this.stateChanged.fire();
     try {
       await change.untilReady(this.options.scheduler, this.timing.prepareMilliseconds);
     } finally {
@@ -167,6 +164,7 @@ export class WallRuntime implements Disposable {
     } catch (error) {
       // Not durable, not done: the screens drop what they built and keep the current scene.
       for (const client of participants) client.send({ type: 'cancel', switchId: id });
+      this.stateChanged.fire();
       throw error;
     }
     this.committed = committed;
@@ -175,7 +173,7 @@ export class WallRuntime implements Disposable {
     for (const client of participants) if (connected.has(client)) client.send({ type: 'commit', switchId: id, version, at });
     // A screen that connected during the prepare was given the old scene: give it the new one.
     for (const client of connected) if (!participants.includes(client)) this.assign(client);
-    this.sceneChanged.fire(committed);
+    this.stateChanged.fire();
     try {
       await change.untilFlipped(this.options.scheduler, at - this.options.scheduler.now() + this.timing.flipReportMilliseconds);
     } finally {
@@ -232,6 +230,7 @@ export class WallRuntime implements Disposable {
       screens: {
         expected: expected.length,
         connected: expected.filter((id) => connected.has(id)).length,
+        connectedIds: expected.filter((id) => connected.has(id)),
         health: Object.fromEntries(this.health),
       },
     };
@@ -284,6 +283,6 @@ export class WallRuntime implements Disposable {
   dispose(): void {
     this.current?.feed?.dispose();
     this.subscriptions.dispose();
-    this.sceneChanged.dispose();
+    this.stateChanged.dispose();
   }
 }

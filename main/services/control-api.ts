@@ -1,7 +1,8 @@
 // The control API: scenes, state, audit and console sessions, every control call through the one command path.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { SupersededError, UnknownSceneError, type SwitchOutcome, type WallRuntime } from '../core/wall-runtime.ts';
+import type { SceneState, SceneSummary, SessionInfo, SwitchOutcome } from '../../common/contract/index.ts';
+import { SupersededError, UnknownSceneError, type WallRuntime } from '../core/wall-runtime.ts';
 import type { CommandPath } from '../core/command-path.ts';
 import { SESSION_COOKIE, type Authenticator } from './auth.ts';
 import { isLoopbackOrigin, type RouteRegistration } from './http-server.ts';
@@ -34,7 +35,7 @@ const UNAUTHORISED = {
 };
 
 export function controlApi({ runtime, commands, authenticator, store }: ControlApiOptions): RouteRegistration {
-  const stateOf = () => {
+  const stateOf = (): SceneState => {
     const { sceneId, version, committedAt, previousSceneId } = runtime.scene;
     return { type: 'state', scene: { id: sceneId, version, committedAt, previous: previousSceneId }, pending: runtime.pendingSwitch ?? null };
   };
@@ -91,13 +92,13 @@ export function controlApi({ runtime, commands, authenticator, store }: ControlA
       (socket) => {
         const send = () => socket.send(JSON.stringify(stateOf()));
         send();
-        const subscription = runtime.onDidChangeScene(send);
+        const subscription = runtime.onDidChangeState(send);
         socket.on('close', () => subscription.dispose());
         socket.on('message', () => undefined);
       },
     );
 
-    app.get('/api/scenes', () => {
+    app.get('/api/scenes', (): SceneSummary[] => {
       const active = runtime.scene.sceneId;
       return (runtime.layout?.scenes ?? []).map((scene) => ({
         id: scene.id,
@@ -149,6 +150,11 @@ export function controlApi({ runtime, commands, authenticator, store }: ControlA
       const session = authenticator.openSession(body.data.code);
       if (!session) return reply.code(401).send({ error: 'unauthorised', message: 'this login code is wrong, used or expired: restart the server for a new console link, or use the admin token' });
       return reply.header('Set-Cookie', `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`).send({ actor: 'console:admin' });
+    });
+
+    app.get('/api/session', (request, reply) => {
+      const actor = actorOf(request);
+      return actor === undefined ? reply.code(401).send(UNAUTHORISED) : reply.send({ actor } satisfies SessionInfo);
     });
 
     app.delete('/api/session', (request, reply) => {

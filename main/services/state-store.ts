@@ -28,10 +28,10 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { AuditResult } from '../core/command-path.ts';
+import type { AuditEntry, AuditResult } from '../../common/contract/control.ts';
 import type { CommittedScene } from '../core/scene-switch.ts';
 
-export type { AuditResult, CommittedScene };
+export type { AuditEntry, AuditResult, CommittedScene };
 
 /** The file name of the state database inside the data folder. */
 export const STATE_FILE_NAME = 'state.sqlite';
@@ -81,21 +81,6 @@ export interface AuditOutcome {
   readonly detail?: unknown;
 }
 
-export interface AuditEntry {
-  readonly id: number;
-  readonly at: number;
-  readonly actor: string;
-  readonly origin: string;
-  readonly action: string;
-  readonly target: string | null;
-  readonly request: unknown;
-  /** `pending` while no outcome is recorded: still running, or the process died before it knew. */
-  readonly result: AuditResult | 'pending';
-  /** When the outcome was recorded; null while pending. */
-  readonly outcomeAt: number | null;
-  /** The outcome's detail; null when there is none. */
-  readonly detail: unknown;
-}
 
 export type StateStoreErrorCode = 'bad-input' | 'stale-version' | 'outcome-already-recorded' | 'unknown-audit-entry' | 'unsupported-file' | 'closed';
 

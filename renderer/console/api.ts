@@ -1,59 +1,9 @@
 // The wall server's REST API as the console calls it: same-origin fetch (the session cookie rides along), typed answers, errors with their status.
-import type { Health } from '../../common/contract/messages.ts';
+import type { AuditEntry, SceneState, SceneSummary, SwitchOutcome, WallHealth } from '../../common/contract/control.ts';
 import type { WallDescription } from '../../common/wall/describe.ts';
-import type { Localised } from './strings.ts';
 
-// These shapes mirror main/services/control-api.ts and the server's /healthz; the renderer may not import main.
-
-export interface SceneSummary {
-  readonly id: string;
-  readonly name: Localised;
-  readonly hotkey?: string;
-  /** Set on scenes built on another (flood, traffic incident, epidemic ... on normal): the emergency ones. */
-  readonly extends?: string;
-  readonly active: boolean;
-}
-
-/** The scene state of GET /api/state and of every /api/events message. */
-export interface SceneState {
-  readonly type: 'state';
-  readonly scene: { readonly id: string; readonly version: number; readonly committedAt: number; readonly previous: string | null };
-  readonly pending: { readonly id: number; readonly sceneId: string; readonly version: number } | null;
-}
-
-export type ScreenOutcome = 'flipped' | 'late' | 'failed';
-
-/** The answer of a scene switch: who flipped on time, late, or not at all. */
-export interface SwitchOutcome {
-  readonly sceneId: string;
-  readonly version: number;
-  readonly committedAt: number;
-  readonly screens: Readonly<Record<ScreenOutcome, readonly string[]>>;
-}
-
-export interface AuditEntry {
-  readonly id: number;
-  readonly at: number;
-  readonly actor: string;
-  readonly origin: string;
-  readonly action: string;
-  readonly target: string | null;
-  readonly request: unknown;
-  readonly result: 'ok' | 'refused' | 'failed' | 'superseded' | 'pending';
-  readonly outcomeAt: number | null;
-  readonly detail: unknown;
-}
-
-export interface ScreenHealth extends Health {
-  readonly receivedAt: number;
-}
-
-export interface WallHealth {
-  readonly status: string;
-  readonly screens: { readonly expected: number; readonly connected: number; readonly health: Readonly<Record<string, ScreenHealth>> };
-  readonly layout: { readonly version: number; readonly file: string; readonly lastError?: { readonly at: string; readonly problems: readonly string[] } };
-}
-
+export type { AuditEntry, SceneState, SceneSummary, ScreenHealth, SessionInfo, SwitchOutcome, WallHealth } from '../../common/contract/control.ts';
+export type ScreenOutcome = keyof SwitchOutcome['screens'];
 export type { WallDescription };
 
 /** A request the server answered with an error status, or could not be made at all (status 0). */

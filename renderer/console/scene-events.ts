@@ -1,5 +1,5 @@
 // The live scene state from the server's /api/events socket: the state on connect and at every commit, reconnecting with backoff.
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../../common/contract/bridge.ts';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../../common/contract/backoff.ts';
 import { DisposableStore, Emitter, type Disposable, type Scheduler } from '../../common/contract/events.ts';
 import type { ClientTransport } from '../../common/contract/transport.ts';
 import type { SceneState } from './api.ts';

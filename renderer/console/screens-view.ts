@@ -96,10 +96,11 @@ export class ScreensView {
 
   update({ health, outcomes }: ScreensViewModel): void {
     const reports = health?.screens.health ?? {};
+    const connected = new Set(health?.screens.connectedIds ?? []);
     if (health) this.summary.textContent = `${health.screens.connected}/${health.screens.expected} ${STRINGS.connected.vi} / ${STRINGS.connected.en}`;
     for (const [screenId, tile] of this.tiles) {
       const report = reports[screenId];
-      this.updateTile(tile, report, health === undefined ? 'unknown' : report ? 'connected' : 'disconnected');
+      this.updateTile(tile, report, health === undefined ? 'unknown' : connected.has(screenId) ? 'connected' : 'disconnected');
       const outcome = outcomes.get(screenId);
       tile.root.dataset.outcome = outcome ?? '';
       // The tile is narrow: the Vietnamese word on it, both languages in its tooltip.

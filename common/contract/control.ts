@@ -1,0 +1,82 @@
+// What the control API answers (main -> console and CLI): scene state, switch outcomes, the audit log, wall health. Declared once, here.
+import type { Health } from './messages.ts';
+
+export interface LocalisedName {
+  readonly vi: string;
+  readonly en: string;
+}
+
+/** GET /api/scenes, one per scene. */
+export interface SceneSummary {
+  readonly id: string;
+  readonly name: LocalisedName;
+  readonly hotkey?: string;
+  /** Set on scenes built on another (flood, traffic incident, epidemic on normal): the emergency ones. */
+  readonly extends?: string;
+  readonly active: boolean;
+}
+
+/** GET /api/state, and every /api/events message: the committed scene and the switch being prepared. */
+export interface SceneState {
+  readonly type: 'state';
+  readonly scene: { readonly id: string; readonly version: number; readonly committedAt: number; readonly previous: string | null };
+  readonly pending: { readonly id: number; readonly sceneId: string; readonly version: number } | null;
+}
+
+/** The 200 answer of a scene switch: who flipped on time, late, or not at all. */
+export interface SwitchOutcome {
+  readonly sceneId: string;
+  readonly version: number;
+  readonly committedAt: number;
+  readonly screens: {
+    /** Flipped on their first frame at or after the commit time. */
+    readonly flipped: readonly string[];
+    /** Were not ready at the commit, and flipped as soon as they were. */
+    readonly late: readonly string[];
+    /** Did not report a flip in time (disconnected, crashed, or too slow). */
+    readonly failed: readonly string[];
+  };
+}
+
+export type AuditResult = 'ok' | 'refused' | 'failed' | 'superseded';
+
+/** GET /api/audit, newest first. */
+export interface AuditEntry {
+  readonly id: number;
+  readonly at: number;
+  readonly actor: string;
+  readonly origin: string;
+  readonly action: string;
+  readonly target: string | null;
+  readonly request: unknown;
+  /** `pending` while no outcome is recorded: still running, or the process died before it knew. */
+  readonly result: AuditResult | 'pending';
+  /** When the outcome was recorded; null while pending. */
+  readonly outcomeAt: number | null;
+  /** The outcome's detail; null when there is none. */
+  readonly detail: unknown;
+}
+
+export interface ScreenHealth extends Health {
+  /** When main received the report, epoch ms. */
+  readonly receivedAt: number;
+}
+
+/** GET /healthz. */
+export interface WallHealth {
+  readonly status: 'ok' | 'degraded';
+  readonly screens: {
+    readonly expected: number;
+    readonly connected: number;
+    /** The layout's screens with a page connected now. */
+    readonly connectedIds: readonly string[];
+    /** The latest health report of each connected screen. */
+    readonly health: Readonly<Record<string, ScreenHealth>>;
+  };
+  readonly layout: { readonly version: number; readonly file: string; readonly lastError?: { readonly at: string; readonly problems: readonly string[] } };
+}
+
+/** GET /api/session: who this browser is signed in as. */
+export interface SessionInfo {
+  readonly actor: string;
+}
