@@ -99,6 +99,22 @@ export class ScreenCompositor implements Disposable {
     return this.slots.some((slot) => !slot.failed && slot.view?.ticking === true);
   }
 
+  /**
+   * Resolves when every panel's fetch (an image) has settled, or after `milliseconds`, whichever is first:
+   * true when all of them made it. A panel still waiting keeps its own loading note, never a black tile.
+   */
+  whenLoaded(milliseconds: number): Promise<boolean> {
+    const loading = this.slots.flatMap((slot) => (slot.view?.loaded ? [slot.view.loaded] : []));
+    if (loading.length === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = this.options.scheduler.setTimeout(() => resolve(false), milliseconds);
+      void Promise.all(loading).then(() => {
+        timer.dispose();
+        resolve(true);
+      });
+    });
+  }
+
   /** Redraws the panels that show any of `changed`; true when one did. */
   updateValues(changed: ReadonlySet<string>): boolean {
     let updated = false;

@@ -84,4 +84,35 @@ describe('RenderLoop', () => {
     loop.invalidate();
     expect(fake.requested).toBe(0);
   });
+
+  it('watches frames without drawing while asked, and draws in the very frame whose hook invalidates', () => {
+    const fake = fakeClock();
+    const events: string[] = [];
+    let flipAt = 48;
+    const loop: RenderLoop = new RenderLoop(
+      () => events.push('draw'),
+      fake.clock,
+      () => events.push('after'),
+      (timestamp) => {
+        events.push(`frame ${timestamp}`);
+        if (timestamp >= flipAt) {
+          flipAt = Number.POSITIVE_INFINITY;
+          loop.invalidate();
+        } else {
+          loop.requestFrame();
+        }
+      },
+    );
+    loop.requestFrame();
+    loop.requestFrame();
+    expect(fake.requested).toBe(1);
+    for (let frame = 0; frame < 5; frame++) {
+      fake.advance(16);
+      fake.frame();
+    }
+    expect(events).toEqual(['frame 16', 'frame 32', 'frame 48', 'draw', 'after']);
+    // Invalidating inside the hook did not ask for a second, empty frame.
+    expect(fake.requested).toBe(0);
+    expect(loop.framesDrawn).toBe(1);
+  });
 });

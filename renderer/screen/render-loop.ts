@@ -26,6 +26,9 @@ export const browserFrameClock: FrameClock = {
 
 export class RenderLoop implements Disposable {
   private dirty = false;
+  /** A frame is wanted for `beforeFrame` even if nothing changed (a flip waiting for its time). */
+  private watching = false;
+  private inFrame = false;
   private pending: number | undefined;
   private paused = false;
   private disposed = false;
@@ -43,6 +46,8 @@ export class RenderLoop implements Disposable {
     private readonly draw: () => void,
     private readonly clock: FrameClock = browserFrameClock,
     private readonly afterDraw: () => void = () => undefined,
+    /** Runs first in every animation frame, with its timestamp; may `invalidate` to draw in this very frame. */
+    private readonly beforeFrame: (timestamp: number) => void = () => undefined,
   ) {
     this.periodStart = clock.now();
   }
@@ -52,6 +57,13 @@ export class RenderLoop implements Disposable {
     if (this.disposed) return;
     if (!this.dirty) this.requestedAt = this.clock.now();
     this.dirty = true;
+    this.schedule();
+  }
+
+  /** Asks for the next animation frame without drawing in it unless something changes: `beforeFrame` sees it. Once; ask again from `beforeFrame` to keep watching. */
+  requestFrame(): void {
+    if (this.disposed) return;
+    this.watching = true;
     this.schedule();
   }
 
@@ -101,13 +113,25 @@ export class RenderLoop implements Disposable {
   }
 
   private schedule(): void {
-    if (this.pending !== undefined || this.paused || this.disposed || !this.dirty) return;
+    if (this.inFrame || this.pending !== undefined || this.paused || this.disposed || (!this.dirty && !this.watching)) return;
     this.pending = this.clock.requestFrame((timestamp) => this.frame(timestamp));
   }
 
   private frame(timestamp: number): void {
     this.pending = undefined;
-    if (!this.dirty || this.paused || this.disposed) return;
+    if (this.paused || this.disposed) return;
+    this.watching = false;
+    // What beforeFrame asks for (a draw, another frame) is settled below, not by a second request for this frame.
+    this.inFrame = true;
+    try {
+      this.beforeFrame(timestamp);
+    } finally {
+      this.inFrame = false;
+    }
+    if (!this.dirty) {
+      this.schedule();
+      return;
+    }
     this.dirty = false;
     // Drawing continuously means this frame was asked for while the previous one was still recent.
     const previous = this.lastDrawTimestamp;

@@ -3,12 +3,53 @@ import { Text, type Container } from 'pixi.js';
 import type { BridgeState } from '../../common/contract/bridge.ts';
 import type { PanelError } from './compositor.ts';
 
+/** One scene switch this screen showed. */
+export interface FlipRecord {
+  switchId: number;
+  version: number;
+  /** The commit time, server clock (epoch ms). */
+  at: number;
+  /** Server clock (as this page estimates it) read in the animation frame that showed the new scene. */
+  flippedAt: number;
+  /** The build was not ready when the commit arrived. */
+  late: boolean;
+  /** The requestAnimationFrame timestamp of that frame (performance.now() time base). */
+  frameTime: number;
+  /** JavaScript time of the flip frame: swap and render, milliseconds. */
+  drawMilliseconds: number;
+}
+
+/** How long one off-screen build took, milliseconds, by stage. */
+export interface BuildRecord {
+  /** The switch it was for; 0 for the warm-up after load. */
+  switchId: number;
+  /** Panels made (text measured, shapes built). */
+  construct: number;
+  /** Waiting for images (up to the limit). */
+  images: number;
+  /** Rendering it once off-screen (textures uploaded, text rasterised). */
+  warm: number;
+  total: number;
+  /** Every image arrived within the limit. */
+  loaded: boolean;
+}
+
 export interface ScreenStatus {
   screen: string;
   state: 'waiting' | 'assigned' | 'unknown-screen';
   connection: BridgeState;
   layoutVersion?: number;
   sceneId?: string;
+  /** The scene version on screen. */
+  sceneVersion?: number;
+  /** The last 50 switches shown, oldest first. */
+  flips: FlipRecord[];
+  /** The last 50 off-screen builds, oldest first (the warm-up after load has switchId 0). */
+  builds: BuildRecord[];
+  /** The switch whose build waits off-screen for its commit, if any. */
+  prepared: number | undefined;
+  /** Server clock minus this page's Date.now(), as the bridge estimates it, milliseconds. */
+  clockOffset: number;
   framesDrawn: number;
   /** Date.now() of the last drawn frame, 0 before the first. */
   lastDrawAt: number;

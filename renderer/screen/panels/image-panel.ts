@@ -31,6 +31,7 @@ export class ImagePanelView implements PanelView {
   private readonly picture = new Container({ label: 'picture-layer' });
   private sprite: Sprite | undefined;
   private disposed = false;
+  readonly loaded: Promise<void>;
 
   constructor(
     private readonly context: PanelContext,
@@ -50,7 +51,8 @@ export class ImagePanelView implements PanelView {
     this.root.addChild(this.picture);
     const caption = this.caption();
     if (caption) this.root.addChild(caption);
-    void this.load(loading);
+    // The loading note stays until the picture is there: a prepared scene flips with the note rather than wait long for a slow image.
+    this.loaded = this.load(loading);
   }
 
   /** The panel's title as a caption in its top-right corner, over the picture (a map says what it is). */

@@ -25,6 +25,8 @@ export interface PanelView extends Disposable {
   tick?(now: number): boolean;
   /** The wall time at which this panel changes by itself (a value turning stale), if any. */
   wakeAt?(): number | undefined;
+  /** Settles (never rejects) when what the panel fetches has arrived or failed (an image); none when it fetches nothing. A prepared scene waits for it, briefly. */
+  readonly loaded?: Promise<void>;
 }
 
 export interface PanelContext {
