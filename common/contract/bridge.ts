@@ -48,19 +48,29 @@ export interface WallBridge extends Disposable {
 /** Pings per clock sync; the fastest round trip of the burst sets the offset. */
 export const CLOCK_SYNC_PINGS = 8;
 const CLOCK_SYNC_SPACING_MILLISECONDS = 40;
-/** Clocks drift: sync again this often while connected. */
+/**
+ * When to sync after connecting: a page still busy loading answers its first pings late and skews
+ * them all, so bursts follow a few seconds later, then every 30 s as clocks drift.
+ */
+const CLOCK_SYNC_SCHEDULE_MILLISECONDS = [0, 3_000, 10_000];
 const CLOCK_SYNC_EVERY_MILLISECONDS = 30_000;
+/** Samples kept: about the last four bursts, so one bad burst cannot set the offset alone. */
+const CLOCK_SAMPLES_KEPT = 32;
 
-/** Estimates the offset to the server's clock from ping round trips: the fastest one is the least skewed by queues. */
+/** Estimates the offset to the server's clock from ping round trips: the fastest recent one is the least skewed by queues. */
 export class ClockSync {
-  private best: { roundTrip: number; offset: number } | undefined;
+  private samples: { roundTrip: number; offset: number }[] = [];
 
   /** Takes one pong: `received` is the local time it arrived. */
   sample(clientTime: number, serverTime: number, received: number): void {
     const roundTrip = received - clientTime;
     if (roundTrip < 0) return;
-    const offset = serverTime - (clientTime + roundTrip / 2);
-    if (!this.best || roundTrip <= this.best.roundTrip) this.best = { roundTrip, offset };
+    this.samples.push({ roundTrip, offset: serverTime - (clientTime + roundTrip / 2) });
+    if (this.samples.length > CLOCK_SAMPLES_KEPT) this.samples.shift();
+  }
+
+  private get best(): { roundTrip: number; offset: number } | undefined {
+    return this.samples.reduce<{ roundTrip: number; offset: number } | undefined>((best, sample) => (!best || sample.roundTrip <= best.roundTrip ? sample : best), undefined);
   }
 
   /** Server clock minus local clock, milliseconds (0 until a sample arrived). */
@@ -73,7 +83,7 @@ export class ClockSync {
   }
 
   reset(): void {
-    this.best = undefined;
+    this.samples = [];
   }
 }
 
@@ -116,15 +126,22 @@ export function connectWallBridge(options: WallBridgeOptions): WallBridge {
 
   const send = (message: ClientMessage) => connection?.send(JSON.stringify(message));
 
-  /** A burst of pings now, and another burst every 30 s while connected. */
+  const burst = () => {
+    for (let index = 0; index < CLOCK_SYNC_PINGS; index++) {
+      syncTimers.add(options.scheduler.setTimeout(() => send({ type: 'ping', id: pingId++, clientTime: options.scheduler.now() }), index * CLOCK_SYNC_SPACING_MILLISECONDS));
+    }
+  };
+  const everyHalfMinute = () => {
+    burst();
+    syncTimers.add(options.scheduler.setTimeout(everyHalfMinute, CLOCK_SYNC_EVERY_MILLISECONDS));
+  };
+  /** On a new connection: bursts of pings at once and a few seconds later, then every 30 s. */
   const syncClock = () => {
     syncTimers.dispose();
     syncTimers = store.add(new DisposableStore());
     clock.reset();
-    for (let index = 0; index < CLOCK_SYNC_PINGS; index++) {
-      syncTimers.add(options.scheduler.setTimeout(() => send({ type: 'ping', id: pingId++, clientTime: options.scheduler.now() }), index * CLOCK_SYNC_SPACING_MILLISECONDS));
-    }
-    syncTimers.add(options.scheduler.setTimeout(syncClock, CLOCK_SYNC_EVERY_MILLISECONDS));
+    for (const delay of CLOCK_SYNC_SCHEDULE_MILLISECONDS) syncTimers.add(options.scheduler.setTimeout(burst, delay));
+    syncTimers.add(options.scheduler.setTimeout(everyHalfMinute, CLOCK_SYNC_SCHEDULE_MILLISECONDS.at(-1)! + CLOCK_SYNC_EVERY_MILLISECONDS));
   };
 
   const receive = (text: string) => {

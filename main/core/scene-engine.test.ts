@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { nextEvent } from '../../common/contract/bridge.suite.ts';
 import { BridgeHost, connectWallBridge, MemoryNetwork, type Disposable, type Scheduler, type WallBridge } from '../../common/contract/index.ts';
 import { parseLayout } from '../../common/wall/index.ts';
-import { SupersededError, UnknownSceneError, WallRuntime, type CommittedScene } from './wall-runtime.ts';
+import { LayoutChangedError, SupersededError, UnknownSceneError, WallRuntime, type CommittedScene } from './wall-runtime.ts';
 
 const REFERENCE = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../wall-layouts/ioc-province.yaml');
 const layout = parseLayout(readFileSync(REFERENCE, 'utf8')).layout!;
@@ -54,7 +54,7 @@ describe('scene switching', () => {
     for (const item of cleanup.splice(0).reverse()) item.dispose();
   });
 
-  function wall(options: { initialScene?: CommittedScene; failCommit?: boolean } = {}) {
+  function wall(options: { initialScene?: CommittedScene; failCommit?: boolean; demo?: boolean } = {}) {
     const network = new MemoryNetwork();
     const host = new BridgeHost(clock.now);
     network.onDidAccept((connection) => host.accept(connection, 'memory'));
@@ -63,7 +63,7 @@ describe('scene switching', () => {
     const runtime = new WallRuntime({
       scheduler: clock,
       bridge: host,
-      demo: false,
+      demo: options.demo ?? false,
       timing: { prepareMilliseconds: 150, commitLeadMilliseconds: 30, flipReportMilliseconds: 400 },
       ...(options.initialScene ? { initialScene: options.initialScene } : {}),
       persistence: {
@@ -154,6 +154,32 @@ describe('scene switching', () => {
     const [screen] = await screens({ S01: 'prompt' });
     expect(screen!.assignment).toMatchObject({ scene: { id: 'epidemic' }, sceneVersion: 41 });
     expect(await runtime.activate('normal')).toMatchObject({ version: 42 });
+  });
+
+  it("sends the values of the next scene's panels with its prepare, and keeps them coming after the commit", async () => {
+    const { runtime, screens } = wall({ demo: true });
+    const [screen] = await screens({ S01: 'prompt' });
+    const received = new Set<string>();
+    screen!.onDidUpdateValues((update) => Object.keys(update.values).forEach((id) => received.add(id)));
+    const prepared = nextEvent(screen!.onDidPrepare);
+    const switching = runtime.activate('flood');
+    const { assignment } = await prepared;
+    await switching;
+    const floodOnly = assignment.series.map((series) => series.id).filter((id) => !id.startsWith('ktxh.'));
+    expect(floodOnly.length).toBeGreaterThan(0);
+    for (const id of floodOnly) expect(received.has(id), id).toBe(true);
+  });
+
+  it('abandons a switch being prepared when the layout is reloaded', async () => {
+    const { runtime, screens } = wall();
+    const [screen] = await screens({ S01: 'slow' });
+    const cancelled = nextEvent(screen!.onDidCancel);
+    const switching = runtime.activate('flood');
+    await sleep(20);
+    runtime.setLayout(layout);
+    await expect(switching).rejects.toBeInstanceOf(LayoutChangedError);
+    await cancelled;
+    expect(runtime.scene.sceneId).toBe('normal');
   });
 
   it('changes nothing when the commit cannot be made durable', async () => {

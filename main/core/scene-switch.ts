@@ -19,6 +19,13 @@ export class SupersededError extends Error {
   }
 }
 
+/** The layout was reloaded while the switch was being prepared: what the screens built is of the old layout. */
+export class LayoutChangedError extends Error {
+  constructor() {
+    super('the layout changed while the switch was being prepared; send the command again');
+  }
+}
+
 /** A promise that a timer or an event settles, whichever comes first. */
 function deadline(scheduler: Scheduler, milliseconds: number, until: (done: () => void) => void): Promise<void> {
   return new Promise((resolve) => {
@@ -36,7 +43,8 @@ export class SceneSwitch {
   private readonly flips = new Map<BridgeClient, Flipped>();
   /** What the current wait is for, and how to end it. */
   private wake: { readonly until: 'ready' | 'flipped'; readonly done: () => void } | undefined;
-  private superseded: number | undefined;
+  /** Why this switch will never commit, once it will not. */
+  private abandoned: Error | undefined;
 
   constructor(
     readonly id: number,
@@ -59,9 +67,9 @@ export class SceneSwitch {
     this.check();
   }
 
-  /** A newer command arrived before the commit: this switch will never commit. */
-  supersede(by: number): void {
-    this.superseded = by;
+  /** A newer command (SupersededError) or a layout reload (LayoutChangedError) came before the commit: this switch will never commit. */
+  abandon(reason: Error): void {
+    this.abandoned = reason;
     this.wake?.done();
   }
 
@@ -72,7 +80,7 @@ export class SceneSwitch {
       this.check();
     });
     this.wake = undefined;
-    if (this.superseded !== undefined) throw new SupersededError(this.superseded);
+    if (this.abandoned) throw this.abandoned;
   }
 
   /** Resolves when every participant reported its flip (or left), or after `milliseconds`. */
@@ -99,6 +107,6 @@ export class SceneSwitch {
     if (!wake) return;
     const done = wake.until === 'ready' ? this.ready : this.flips;
     const waiting = this.participants.filter((client) => this.isConnected(client) && !done.has(client));
-    if (this.superseded !== undefined || waiting.length === 0) wake.done();
+    if (this.abandoned || waiting.length === 0) wake.done();
   }
 }

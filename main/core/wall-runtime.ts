@@ -14,9 +14,9 @@ import {
 } from '../../common/contract/index.ts';
 import { describeWall, durationMilliseconds, planWall, type WallDescription, type WallLayout, type WallPlan } from '../../common/wall/index.ts';
 import { DemoFeed } from './demo-feed.ts';
-import { SceneSwitch, type CommittedScene, type SwitchOutcome } from './scene-switch.ts';
+import { LayoutChangedError, SceneSwitch, SupersededError, type CommittedScene, type SwitchOutcome } from './scene-switch.ts';
 
-export { SupersededError, type CommittedScene, type SwitchOutcome } from './scene-switch.ts';
+export { LayoutChangedError, SupersededError, type CommittedScene, type SwitchOutcome } from './scene-switch.ts';
 
 export interface WallStatus {
   readonly layoutVersion: number;
@@ -139,16 +139,18 @@ export class WallRuntime implements Disposable {
     if (!current || !scenes.includes(sceneId)) throw new UnknownSceneError(sceneId, scenes);
     const id = this.nextSwitchId++;
     const previous = this.preparing;
-    if (previous) {
-      previous.supersede(id);
-      for (const client of previous.participants) client.send({ type: 'cancel', switchId: previous.id });
-    }
+    if (previous) this.abandonPreparing(new SupersededError(id));
     const version = Math.max(this.scene.version, previous?.version ?? 0) + 1;
     const participants = [...this.options.bridge.clients];
     const change = new SceneSwitch(id, sceneId, version, participants, (client) => this.options.bridge.clients.has(client));
     this.preparing = change;
+    const prepared = new Map<BridgeClient, Assignment>();
     for (const client of participants) {
-      client.send({ type: 'prepare', switchId: id, assignment: this.assignmentFor(client, sceneId, version) });
+      const assignment = this.assignmentFor(client, sceneId, version);
+      prepared.set(client, assignment);
+      client.send({ type: 'prepare', switchId: id, assignment });
+      // The next scene's panels get their data now, so they are built with it.
+      this.sendValues(client, assignment, this.shown.get(client));
     }
     this.stateChanged.fire();
     try {
@@ -169,6 +171,7 @@ export class WallRuntime implements Disposable {
     }
     this.committed = committed;
     this.flipping.set(id, change);
+    for (const [client, assignment] of prepared) this.shown.set(client, new Set(assignment.series.map((series) => series.id)));
     const connected = this.options.bridge.clients;
     for (const client of participants) if (connected.has(client)) client.send({ type: 'commit', switchId: id, version, at });
     // A screen that connected during the prepare was given the old scene: give it the new one.
@@ -180,6 +183,14 @@ export class WallRuntime implements Disposable {
       this.flipping.delete(id);
     }
     return change.outcome(at);
+  }
+
+  /** Ends the switch being prepared without a commit; its screens drop what they built. */
+  private abandonPreparing(reason: Error): void {
+    const preparing = this.preparing;
+    if (!preparing) return;
+    preparing.abandon(reason);
+    for (const client of preparing.participants) client.send({ type: 'cancel', switchId: preparing.id });
   }
 
   /** Every screen shows its id, label and resolution over the test pattern for a while; the scene is untouched. Resolves with the screens told. */
@@ -206,6 +217,7 @@ export class WallRuntime implements Disposable {
 
   /** Takes a validated layout: every connected screen gets its new assignment at once. */
   setLayout(layout: WallLayout): number {
+    this.abandonPreparing(new LayoutChangedError());
     this.current?.feed?.dispose();
     const version = this.layoutVersion + 1;
     const feed = this.options.demo ? new DemoFeed(layout, this.options.scheduler, (values) => this.broadcast(values), this.options.seed) : undefined;
@@ -258,19 +270,24 @@ export class WallRuntime implements Disposable {
   private assign(client: BridgeClient): void {
     const current = this.current;
     if (!current) return;
-    const { feed } = current;
     const scene = this.scene;
     const assignment = this.assignmentFor(client, scene.sceneId, scene.version);
     client.send(assignment);
-    const series = new Set(assignment.series.map((item) => item.id));
-    this.shown.set(client, series);
+    this.shown.set(client, new Set(assignment.series.map((item) => item.id)));
+    this.sendValues(client, assignment);
+  }
+
+  /** The current values (and chart history) of an assignment's series, but those the client already follows. */
+  private sendValues(client: BridgeClient, assignment: Assignment, following: ReadonlySet<string> = new Set()): void {
+    const feed = this.current?.feed;
     if (!feed) return;
+    const series = assignment.series.map((item) => item.id).filter((id) => !following.has(id));
     const history: Record<string, HistoryPoint[]> = {};
     for (const { panel } of assignment.panels) {
       if (panel.type !== 'chart') continue;
       for (const id of panel.series) history[id] = feed.history(id, durationMilliseconds(panel.window));
     }
-    client.send({ type: 'values', values: feed.snapshot(series), history });
+    if (series.length > 0 || Object.keys(history).length > 0) client.send({ type: 'values', values: feed.snapshot(series), history });
   }
 
   private broadcast(values: Record<string, SeriesValue>): void {

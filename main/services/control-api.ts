@@ -2,7 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { SceneState, SceneSummary, SessionInfo, SwitchOutcome } from '../../common/contract/index.ts';
-import { SupersededError, UnknownSceneError, type WallRuntime } from '../core/wall-runtime.ts';
+import { LayoutChangedError, SupersededError, UnknownSceneError, type WallRuntime } from '../core/wall-runtime.ts';
 import type { CommandPath } from '../core/command-path.ts';
 import { SESSION_COOKIE, type Authenticator } from './auth.ts';
 import { isLoopbackOrigin, type RouteRegistration } from './http-server.ts';
@@ -72,6 +72,7 @@ export function controlApi({ runtime, commands, authenticator, store }: ControlA
           return reply.code(401).send(UNAUTHORISED);
         case 'failed':
           if (result.error instanceof SupersededError) return reply.code(409).send({ error: 'superseded', supersededBy: result.error.supersededBy });
+          if (result.error instanceof LayoutChangedError) return reply.code(409).send({ error: 'layout_changed', message: result.error.message });
           if (result.error instanceof UnknownSceneError) return reply.code(404).send({ error: 'unknown_scene', message: result.error.message, scenes });
           request.log.error({ err: result.error, auditId: result.auditId }, 'scene switch failed');
           return reply.code(500).send({ error: 'failed', message: 'the switch could not be completed; the wall keeps its scene', auditId: result.auditId });
