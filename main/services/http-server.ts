@@ -144,12 +144,18 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   );
 
   app.get('/screen/:screen', (_request, reply) => reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(createReadStream(screenPage)));
-  const consolePage = path.join(options.rendererDirectory, 'console.html');
-  app.get('/console', (_request, reply) =>
-    existsSync(consolePage)
-      ? reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(createReadStream(consolePage))
-      : reply.code(404).type('text/plain').send('the console is not built: npm run build\n'),
-  );
+  // The operator console and the wall preview: pages of the same bundle.
+  for (const [route, page] of [
+    ['/console', 'console.html'],
+    ['/wall', 'wall.html'],
+  ] as const) {
+    const file = path.join(options.rendererDirectory, page);
+    app.get(route, (_request, reply) =>
+      existsSync(file)
+        ? reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(createReadStream(file))
+        : reply.code(404).type('text/plain').send(`${page} is not built: npm run build\n`),
+    );
+  }
 
   app.get('/panel-image/:panel', (request: FastifyRequest<{ Params: { panel: string } }>, reply) => {
     const file = options.wall.panelImage(request.params.panel);
@@ -176,7 +182,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       .send(
         `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
           `<body><h1>${escapeHtml(title)}</h1><p>Open one page per physical screen (kiosk mode):</p><ul>${links.join('')}</ul>` +
-          `<p><a href="/api/wall">/api/wall</a> · <a href="/healthz">/healthz</a></p></body></html>`,
+          `<p><a href="/wall">/wall</a> (the whole wall) · <a href="/console">/console</a> (operator console) · <a href="/api/wall">/api/wall</a> · <a href="/healthz">/healthz</a></p></body></html>`,
       );
   });
 
