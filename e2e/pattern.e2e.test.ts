@@ -2,10 +2,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { pixel, screenshotPixels, type Pixels } from './support/pixels.ts';
-import { browserIt, connectBrowser } from './support/browser.ts';
+import { browserIt, useBrowser } from './support/browser.ts';
 import { openScreen, startWall, untilStatus } from './support/wall.ts';
 
 const ACTIVE = { width: 1209.6, height: 680.4 };
@@ -44,14 +43,7 @@ function diagonalCentres(image: Pixels, column: number): number[] {
 }
 
 describe('the calibration pattern across a bezel', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    if (browserIt === browserIt.skip) return;
-    browser = await connectBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   browserIt('continues each diagonal on the neighbouring screen where the hidden bezel says it must', async () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'ioc-wall-pair-'));
@@ -60,7 +52,7 @@ describe('the calibration pattern across a bezel', () => {
     const wall = await startWall({ layout, demo: false });
     try {
       const native = { width: 1920, height: 1080 };
-      const [left, right] = [await openScreen(browser, wall.url, 'A', native), await openScreen(browser, wall.url, 'B', native)];
+      const [left, right] = [await openScreen(browser(), wall.url, 'A', native), await openScreen(browser(), wall.url, 'B', native)];
       for (const page of [left, right]) await untilStatus(page, (status) => status.state === 'assigned' && status.framesDrawn > 0, 120_000);
       const [leftImage, rightImage] = [await screenshotPixels(left!), await screenshotPixels(right!)];
 

@@ -1,10 +1,10 @@
 // The reference wall in Chromium: all 18 screens draw their part with Vietnamese text, survive a server restart, and keep the last good layout.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect } from 'vitest';
 import { inkRatio, screenshotPixels } from './support/pixels.ts';
-import { browserIt, connectBrowser } from './support/browser.ts';
+import { browserIt, useBrowser } from './support/browser.ts';
 import { layoutCopy, openScreen, ROOT, screenStatus, startWall, untilStatus } from './support/wall.ts';
 
 const REFERENCE = path.join(ROOT, 'wall-layouts/ioc-province.yaml');
@@ -13,20 +13,13 @@ const SCREENS = Array.from({ length: 18 }, (_, index) => `S${String(index + 1).p
 const VIETNAMESE = /[ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]/i;
 
 describe('the reference wall in Chromium', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    if (browserIt === browserIt.skip) return;
-    browser = await connectBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   browserIt('draws every one of the 18 screens, with Vietnamese text in the shipped font', async () => {
     const wall = await startWall({ layout: layoutCopy(REFERENCE) });
     try {
       const pages: Page[] = [];
-      for (const screen of SCREENS) pages.push(await openScreen(browser, wall.url, screen));
+      for (const screen of SCREENS) pages.push(await openScreen(browser(), wall.url, screen));
       for (const [index, page] of pages.entries()) {
         const status = await untilStatus(page, (candidate) => candidate.state === 'assigned' && candidate.framesDrawn > 0 && candidate.fontsReady, 120_000);
         expect(status.screen).toBe(SCREENS[index]);
@@ -45,7 +38,7 @@ describe('the reference wall in Chromium', () => {
   browserIt('shows a clear slate for a screen the layout does not have', async () => {
     const wall = await startWall({ layout: layoutCopy(REFERENCE) });
     try {
-      const page = await openScreen(browser, wall.url, 'S99');
+      const page = await openScreen(browser(), wall.url, 'S99');
       const status = await untilStatus(page, (candidate) => candidate.state === 'unknown-screen');
       expect(status.texts.join(' ')).toContain('S99');
       expect(inkRatio(await screenshotPixels(page))).toBeGreaterThan(0.005);
@@ -57,7 +50,7 @@ describe('the reference wall in Chromium', () => {
   browserIt('draws again after its WebGL context is lost and restored', async () => {
     const wall = await startWall({ layout: layoutCopy(REFERENCE) });
     try {
-      const page = await openScreen(browser, wall.url, 'S03');
+      const page = await openScreen(browser(), wall.url, 'S03');
       const before = await untilStatus(page, (status) => status.state === 'assigned' && status.framesDrawn > 0);
       await page.evaluate(() => {
         const canvas = document.querySelector('canvas')!;
@@ -77,7 +70,7 @@ describe('the reference wall in Chromium', () => {
   browserIt('reconnects and redraws without a reload when the server restarts', async () => {
     let wall = await startWall({ layout: layoutCopy(REFERENCE) });
     try {
-      const pages = [await openScreen(browser, wall.url, 'S01'), await openScreen(browser, wall.url, 'S17')];
+      const pages = [await openScreen(browser(), wall.url, 'S01'), await openScreen(browser(), wall.url, 'S17')];
       for (const page of pages) {
         await untilStatus(page, (status) => status.state === 'assigned' && status.framesDrawn > 0);
         await page.evaluate(() => ((globalThis as unknown as { beforeRestart: boolean }).beforeRestart = true));
@@ -101,7 +94,7 @@ describe('the reference wall in Chromium', () => {
     const layout = layoutCopy(REFERENCE);
     let wall = await startWall({ layout });
     try {
-      const page = await openScreen(browser, wall.url, 'S01');
+      const page = await openScreen(browser(), wall.url, 'S01');
       const before = await untilStatus(page, (status) => status.state === 'assigned' && status.framesDrawn > 0);
 
       const good = readFileSync(layout, 'utf8');

@@ -6,3 +6,4 @@ export * from './bridge.ts';
 export * from './assignment.ts';
 export * from './backoff.ts';
 export * from './control.ts';
+export * from './manual-scheduler.ts';

@@ -64,6 +64,17 @@ export async function startWall(options: { layout: string; port?: number; dataDi
   return wall;
 }
 
+/** The console sign-in link the server printed at start (one-time code in its fragment). */
+export async function consoleLink(wall: Wall, milliseconds = 10_000): Promise<string> {
+  const deadline = Date.now() + milliseconds;
+  for (;;) {
+    const link = /console \(sign-in link[^)]*\): (\S+)/.exec(wall.log())?.[1];
+    if (link) return link;
+    if (Date.now() > deadline) throw new Error('the server printed no console link');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** What a screen page reports about itself (renderer/screen: window.__IOC_WALL__). */
 export interface ScreenStatus {
   readonly screen: string;
@@ -71,6 +82,11 @@ export interface ScreenStatus {
   readonly connection: 'connecting' | 'connected' | 'disconnected';
   readonly layoutVersion?: number;
   readonly sceneId?: string;
+  /** The scene version on screen. */
+  readonly sceneVersion?: number;
+  readonly flips: readonly { switchId: number; version: number; at: number; flippedAt: number; late: boolean; frameTime: number }[];
+  /** Off-screen builds; switchId 0 is the warm-up after load. */
+  readonly builds: readonly { switchId: number; total: number }[];
   readonly framesDrawn: number;
   readonly lastDrawAt: number;
   readonly panels: readonly string[];

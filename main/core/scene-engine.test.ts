@@ -3,21 +3,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nextEvent } from '../../common/contract/bridge.suite.ts';
-import { BridgeHost, connectWallBridge, MemoryNetwork, type Disposable, type Scheduler, type WallBridge } from '../../common/contract/index.ts';
+import { BridgeHost, connectWallBridge, MemoryNetwork, type Disposable, type WallBridge } from '../../common/contract/index.ts';
+import { nodeScheduler } from '../services/node-scheduler.ts';
 import { parseLayout } from '../../common/wall/index.ts';
 import { LayoutChangedError, SupersededError, UnknownSceneError, WallRuntime, type CommittedScene } from './wall-runtime.ts';
 
 const REFERENCE = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../wall-layouts/ioc-province.yaml');
 const layout = parseLayout(readFileSync(REFERENCE, 'utf8')).layout!;
 
-const clock: Scheduler = {
-  now: () => Date.now(),
-  random: Math.random,
-  setTimeout: (callback, milliseconds) => {
-    const timer = setTimeout(callback, milliseconds);
-    return { dispose: () => clearTimeout(timer) };
-  },
-};
+const clock = nodeScheduler;
 
 const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 

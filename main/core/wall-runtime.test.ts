@@ -3,47 +3,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nextEvent } from '../../common/contract/bridge.suite.ts';
-import { BridgeHost, connectWallBridge, MemoryNetwork, type Assignment, type Disposable, type Scheduler, type Values, type WallBridge } from '../../common/contract/index.ts';
+import { BridgeHost, connectWallBridge, ManualScheduler, MemoryNetwork, type Assignment, type Disposable, type Values, type WallBridge } from '../../common/contract/index.ts';
+import { nodeScheduler } from '../services/node-scheduler.ts';
 import { parseLayout, type WallLayout } from '../../common/wall/index.ts';
 import { WallRuntime } from './wall-runtime.ts';
 
 const REFERENCE = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../wall-layouts/ioc-province.yaml');
-
-/** Time that moves only when the test says so. */
-class ManualScheduler implements Scheduler {
-  private timers: { at: number; callback: () => void }[] = [];
-  constructor(private time: number) {}
-  now = () => this.time;
-  random = () => 0.5;
-  setTimeout(callback: () => void, milliseconds: number): Disposable {
-    const timer = { at: this.time + milliseconds, callback };
-    this.timers.push(timer);
-    return { dispose: () => void (this.timers = this.timers.filter((candidate) => candidate !== timer)) };
-  }
-  get pending(): number {
-    return this.timers.length;
-  }
-  advance(milliseconds: number): void {
-    const end = this.time + milliseconds;
-    for (;;) {
-      const next = this.timers.filter((timer) => timer.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (!next) break;
-      this.timers = this.timers.filter((timer) => timer !== next);
-      this.time = next.at;
-      next.callback();
-    }
-    this.time = end;
-  }
-}
-
-const realTimers: Scheduler = {
-  now: () => Date.now(),
-  random: Math.random,
-  setTimeout: (callback, milliseconds) => {
-    const timer = setTimeout(callback, milliseconds);
-    return { dispose: () => clearTimeout(timer) };
-  },
-};
 
 function reference(edit: (text: string) => string = (text) => text): WallLayout {
   const { layout, problems } = parseLayout(edit(readFileSync(REFERENCE, 'utf8')));
@@ -65,7 +30,7 @@ describe('the wall runtime', () => {
     const runtime = new WallRuntime({ scheduler, bridge, demo });
     cleanup.push(bridge, runtime);
     const screen = (...screens: string[]): WallBridge => {
-      const client = connectWallBridge({ transport: network.transport, screens, client: 'screen', scheduler: realTimers });
+      const client = connectWallBridge({ transport: network.transport, screens, client: 'screen', scheduler: nodeScheduler });
       cleanup.push(client);
       return client;
     };
