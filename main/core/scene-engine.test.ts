@@ -84,7 +84,7 @@ describe('scene switching', () => {
       await sleep(60);
       return bridges;
     };
-    return { runtime, screens, log, commits, host };
+    return { runtime, screens, log, commits, host, network };
   }
 
   it('flips every ready screen at the shared commit time, and makes the commit durable before any screen hears of it', async () => {
@@ -162,6 +162,20 @@ describe('scene switching', () => {
     const floodOnly = assignment.series.map((series) => series.id).filter((id) => !id.startsWith('ktxh.'));
     expect(floodOnly.length).toBeGreaterThan(0);
     for (const id of floodOnly) expect(received.has(id), id).toBe(true);
+  });
+
+  it('does not wait for, count or identify the wall preview: it shows every screen but is none of them', async () => {
+    const { runtime, screens, network } = wall();
+    await screens({ S01: 'prompt' });
+    const preview = connectWallBridge({ transport: network.transport, screens: ['S01', 'S02', 'S03'], client: 'preview', scheduler: clock });
+    cleanup.push(preview);
+    await nextEvent(preview.onDidAssign);
+    const followed = nextEvent(preview.onDidCommit);
+    const outcome = await runtime.activate('flood');
+    expect(outcome.screens).toEqual({ flipped: ['S01'], late: [], failed: [] });
+    await followed;
+    expect(runtime.status().screens.connectedIds).toEqual(['S01']);
+    expect(runtime.identify(5).screens).toEqual(['S01']);
   });
 
   it('abandons a switch being prepared when the layout is reloaded', async () => {

@@ -73,6 +73,9 @@ interface Current {
   readonly feed?: DemoFeed;
 }
 
+/** A screen page (not the wall preview, which shows every screen but is none of them). */
+const isScreen = (client: BridgeClient): boolean => client.hello.client === 'screen';
+
 /** Holds the wall's state and is its single writer; talks to renderers only through the bridge host. */
 export class WallRuntime implements Disposable {
   private current: Current | undefined;
@@ -101,7 +104,7 @@ export class WallRuntime implements Disposable {
     );
     this.subscriptions.add(
       bridge.onDidReportHealth(({ client, health }) => {
-        if (client.hello.screens.includes(health.screen)) this.health.set(health.screen, { ...health, receivedAt: options.scheduler.now() });
+        if (isScreen(client) && client.hello.screens.includes(health.screen)) this.health.set(health.screen, { ...health, receivedAt: options.scheduler.now() });
       }),
     );
     this.subscriptions.add(bridge.onDidReady(({ client, switchId }) => (this.preparing?.id === switchId ? this.preparing : this.flipping.get(switchId))?.markReady(client)));
@@ -141,8 +144,9 @@ export class WallRuntime implements Disposable {
     const previous = this.preparing;
     if (previous) this.abandonPreparing(new SupersededError(id));
     const version = Math.max(this.scene.version, previous?.version ?? 0) + 1;
+    // Every client builds the next scene; only screens are waited for and counted (a preview is no screen).
     const participants = [...this.options.bridge.clients];
-    const change = new SceneSwitch(id, sceneId, version, participants, (client) => this.options.bridge.clients.has(client));
+    const change = new SceneSwitch(id, sceneId, version, participants.filter(isScreen), (client) => this.options.bridge.clients.has(client));
     this.preparing = change;
     const prepared = new Map<BridgeClient, Assignment>();
     for (const client of participants) {
@@ -190,14 +194,14 @@ export class WallRuntime implements Disposable {
     const preparing = this.preparing;
     if (!preparing) return;
     preparing.abandon(reason);
-    for (const client of preparing.participants) client.send({ type: 'cancel', switchId: preparing.id });
+    for (const client of this.options.bridge.clients) client.send({ type: 'cancel', switchId: preparing.id });
   }
 
   /** Every screen shows its id, label and resolution over the test pattern for a while; the scene is untouched. Resolves with the screens told. */
   identify(seconds: number): { readonly until: number; readonly screens: readonly string[] } {
     const until = this.options.scheduler.now() + seconds * 1000;
     const screens: string[] = [];
-    for (const client of this.options.bridge.clients) {
+    for (const client of [...this.options.bridge.clients].filter(isScreen)) {
       client.send({ type: 'identify', until });
       screens.push(...client.hello.screens);
     }
@@ -249,7 +253,7 @@ export class WallRuntime implements Disposable {
   }
 
   private connectedScreens(): Set<string> {
-    return new Set([...this.options.bridge.clients].flatMap((client) => client.hello.screens));
+    return new Set([...this.options.bridge.clients].filter(isScreen).flatMap((client) => client.hello.screens));
   }
 
   private assignmentFor(client: BridgeClient, sceneId: string, sceneVersion: number): Assignment {
