@@ -1,4 +1,4 @@
-// Builds the screen renderer (renderer/screen.html) into dist/renderer, served by the wall server under /screen/<id> and /bundle/.
+// Builds the renderer pages (screen, console, wall preview) into dist/renderer, served by the wall server under /screen/<id>, /console, /wall and /bundle/.
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { inlineViolations } from './renderer/build/csp-check.ts';
@@ -36,10 +36,11 @@ export default defineConfig({
     assetsInlineLimit: 0,
     target: 'es2023',
     sourcemap: true,
-    // pixi.js alone is about 500 kB minified; one page, one chunk, loaded once per screen.
+    // pixi.js alone is about 500 kB minified, in a chunk of its own that the screen and wall pages share and cache.
     chunkSizeWarningLimit: 1500,
     rolldownOptions: {
-      input: { screen: here('./renderer/screen.html'), console: here('./renderer/console.html') },
+      input: { screen: here('./renderer/screen.html'), console: here('./renderer/console.html'), wall: here('./renderer/wall.html') },
+      output: { codeSplitting: { groups: [{ name: 'pixi', test: /node_modules[\\/]pixi\.js/ }] } },
     },
   },
 });
