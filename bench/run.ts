@@ -1,10 +1,11 @@
-// npm run bench: start to first frame on all 18 screens, renderer time per frame against the 16.7 ms budget, main memory with 18 screens.
+// npm run bench: start to first frame on all 18 screens, renderer time per frame against the 16.7 ms budget, main memory with 18 screens, scene-switch latency and skew.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/support/chromium.ts';
 import { layoutCopy, openScreen, ROOT, screenStatus, startWall, untilStatus } from '../e2e/support/wall.ts';
+import type { SwitchOutcome } from '../common/contract/control.ts';
 
 const FRAME_BUDGET_MILLISECONDS = 1000 / 60;
 const SCREENS = Array.from({ length: 18 }, (_, index) => `S${String(index + 1).padStart(2, '0')}`);
@@ -47,6 +48,8 @@ async function frameTime(url: string, screen: string, periods: number): Promise<
   }
   return { milliseconds: samples.reduce((sum, value) => sum + value, 0) / samples.length, periods: samples.length };
 }
+
+const SWITCHES = Number(process.env.BENCH_SWITCHES ?? 200);
 
 const percentile = (values: number[], share: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(share * values.length))]!;
 const round = (value: number, digits = 1) => value.toFixed(digits);
@@ -112,6 +115,8 @@ async function main(): Promise<void> {
     await wall.stop();
   }
 
+  figures.push(...(await sceneSwitches()));
+
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${round(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, Chromium (SwiftShader, no GPU)`;
   const date = new Date().toISOString().slice(0, 10);
   const table = [
@@ -126,6 +131,53 @@ async function main(): Promise<void> {
       'Software WebGL on 2 cores: frame times are CPU figures, not what a GPU wall PC shows; compare runs on the same machine.\n\n' +
       `${table.join('\n')}\n`,
   );
+}
+
+/** Scene switches through the API with 18 screens: command -> last screen flipped, and the skew between screens, in ms and frames. */
+async function sceneSwitches(): Promise<Figure[]> {
+  const token = 'bench-admin-token-0123456789abcdefghijklmn';
+  process.env.IOC_WALL_ADMIN_TOKEN = token;
+  const wall = await startWall({ layout: layoutCopy(path.join(ROOT, 'wall-layouts/ioc-province.yaml')) });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  try {
+    const pages = await Promise.all(SCREENS.map((screen) => openScreen(browser, wall.url, screen)));
+    for (const page of pages) await untilStatus(page, (status) => status.state === 'assigned' && status.builds.some((build) => build.switchId === 0), 300_000);
+    const latencies: number[] = [];
+    const skews: number[] = [];
+    let late = 0;
+    let failed = 0;
+    const scenes = ['flood', 'normal', 'traffic_incident', 'normal', 'epidemic', 'normal'];
+    for (let index = 0; index < SWITCHES; index++) {
+      const sent = Date.now();
+      const response = await fetch(`${wall.url}/api/scenes/${scenes[index % scenes.length]}/activate`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      const outcome = (await response.json()) as SwitchOutcome;
+      late += outcome.screens.late.length;
+      failed += outcome.screens.failed.length;
+      const flips = await Promise.all(
+        pages.map(async (page) => (await untilStatus(page, (status) => status.sceneVersion === outcome.version)).flips.find((flip) => flip.version === outcome.version)),
+      );
+      const flippedAt = flips.flatMap((flip) => (flip ? [flip.flippedAt] : []));
+      const onTime = flips.flatMap((flip) => (flip && !flip.late ? [flip.flippedAt] : []));
+      latencies.push(Math.max(...flippedAt) - sent);
+      if (onTime.length > 1) skews.push(Math.max(...onTime) - Math.min(...onTime));
+    }
+    const frames = (milliseconds: number) => `${round(milliseconds / FRAME_BUDGET_MILLISECONDS, 1)} frames`;
+    const figure = (name: string, values: number[], share: number): Figure => {
+      const value = percentile(values, share);
+      return { name, value: `${round(value, 0)} ms`, baseline: `${round(FRAME_BUDGET_MILLISECONDS, 1)} ms frame`, ratio: frames(value) };
+    };
+    return [
+      figure(`scene switch, command -> last of 18 screens flipped, p50 (${SWITCHES} switches)`, latencies, 0.5),
+      figure('scene switch, command -> last of 18 screens flipped, p99', latencies, 0.99),
+      figure('scene switch, skew between on-time screens, p50', skews, 0.5),
+      figure('scene switch, skew between on-time screens, p99', skews, 0.99),
+      { name: 'scene switch, screens late / failed over all switches', value: `${late} / ${failed}`, baseline: `${SWITCHES * 18} screen flips`, ratio: round((late + failed) / (SWITCHES * 18), 4) },
+    ];
+  } finally {
+    await browser.close();
+    await wall.stop();
+    delete process.env.IOC_WALL_ADMIN_TOKEN;
+  }
 }
 
 await main();
