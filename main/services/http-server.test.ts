@@ -15,6 +15,7 @@ const silent = pino({ level: 'silent' });
 function rendererDirectory(): string {
   const directory = mkdtempSync(path.join(tmpdir(), 'ioc-wall-renderer-'));
   writeFileSync(path.join(directory, 'screen.html'), '<!doctype html><title>screen</title>');
+  writeFileSync(path.join(directory, 'wall.html'), '<!doctype html><title>wall</title>');
   mkdirSync(path.join(directory, 'bundle'));
   writeFileSync(path.join(directory, 'bundle', 'screen.js'), 'console.log("screen")');
   return directory;
@@ -71,7 +72,14 @@ describe('the server', () => {
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(page.headers.get('content-security-policy')).not.toContain('unsafe');
     expect(await page.text()).toContain('<title>screen</title>');
-    expect((await fetch(`${server.url}/bundle/screen.js`)).status).toBe(200);
+    const bundle = await fetch(`${server.url}/bundle/screen.js`);
+    expect(bundle.status).toBe(200);
+    await bundle.text();
+    // Only the wall preview may be framed, and only by this server's own pages (the console).
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    const preview = await fetch(`${server.url}/wall`);
+    expect(preview.headers.get('content-security-policy')).toContain("frame-ancestors 'self'");
+    expect(await preview.text()).toContain('<title>wall</title>');
   });
 
   it('answers /healthz and lists the screens on /', async () => {
@@ -84,6 +92,7 @@ describe('the server', () => {
     const svg = await fetch(`${server.url}/panel-image/map_outline`);
     expect(svg.headers.get('content-type')).toBe('image/svg+xml');
     expect(svg.headers.get('content-security-policy')).toContain('sandbox');
+    await svg.arrayBuffer();
     expect((await fetch(`${server.url}/panel-image/..%2F..%2Fetc%2Fpasswd`)).status).toBe(404);
   });
 

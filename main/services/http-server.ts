@@ -150,11 +150,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     ['/wall', 'wall.html'],
   ] as const) {
     const file = path.join(options.rendererDirectory, page);
-    app.get(route, (_request, reply) =>
-      existsSync(file)
-        ? reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(createReadStream(file))
-        : reply.code(404).type('text/plain').send(`${page} is not built: npm run build\n`),
-    );
+    app.get(route, (_request, reply) => {
+      if (!existsSync(file)) return reply.code(404).type('text/plain').send(`${page} is not built: npm run build\n`);
+      // The console shows the wall preview in a frame of its own page: only this server's pages may frame it.
+      if (route === '/wall') reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", "frame-ancestors 'self'"));
+      return reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(createReadStream(file));
+    });
   }
 
   app.get('/panel-image/:panel', (request: FastifyRequest<{ Params: { panel: string } }>, reply) => {

@@ -1,10 +1,19 @@
 // The wall server's REST API as the console calls it: same-origin fetch (the session cookie rides along), typed answers, errors with their status.
-import type { AuditEntry, SceneState, SceneSummary, SwitchOutcome, WallHealth } from '../../common/contract/control.ts';
+import type { AuditEntry, SceneState, SceneSummary, SessionInfo, SwitchOutcome, WallHealth } from '../../common/contract/control.ts';
 import type { WallDescription } from '../../common/wall/describe.ts';
 
 export type { AuditEntry, SceneState, SceneSummary, ScreenHealth, SessionInfo, SwitchOutcome, WallHealth } from '../../common/contract/control.ts';
 export type ScreenOutcome = keyof SwitchOutcome['screens'];
 export type { WallDescription };
+
+/**
+ * The 200 answer of POST /api/identify: the screens told, and the server time the pattern goes away at.
+ * (Shaped by main/core/wall-runtime.ts `identify`; it belongs in common/contract/control.ts beside the others.)
+ */
+export interface IdentifyAnswer {
+  readonly until: number;
+  readonly screens: readonly string[];
+}
 
 /** A request the server answered with an error status, or could not be made at all (status 0). */
 export class ApiError extends Error {
@@ -57,7 +66,10 @@ export const api = {
   audit: (limit: number) => request<AuditEntry[]>('GET', `/api/audit?limit=${limit}`),
   activate: (sceneId: string) => request<SwitchOutcome>('POST', `/api/scenes/${encodeURIComponent(sceneId)}/activate`),
   previous: () => request<SwitchOutcome>('POST', '/api/scenes/previous'),
-  signIn: (code: string) => request<{ actor: string }>('POST', '/api/session', { code }),
+  /** Who this browser is signed in as (the cookie is HttpOnly: only the server can tell); 401 when nobody. */
+  session: () => request<SessionInfo>('GET', '/api/session'),
+  identify: (seconds: number) => request<IdentifyAnswer>('POST', '/api/identify', { seconds }),
+  signIn: (code: string) => request<SessionInfo>('POST', '/api/session', { code }),
   signOut: () => request<{ signedOut: boolean }>('DELETE', '/api/session'),
 };
 

@@ -7,6 +7,8 @@ import { failureOf, outcomeByScreen } from './command-outcome.ts';
 import { element } from './dom.ts';
 import { HeaderView } from './header-view.ts';
 import { listenForHotkeys } from './hotkeys.ts';
+import { identifyFailureOf, type IdentifyOutcome } from './identify-outcome.ts';
+import { IdentifyView } from './identify-view.ts';
 import { NoticeView } from './notice-view.ts';
 import { poll } from './poller.ts';
 import { ResultView, type CommandRecord } from './result-view.ts';
@@ -26,8 +28,6 @@ export interface ConsoleAppOptions {
   readonly platform: Platform;
   /** The login code taken from the address, if the page was opened with one. */
   readonly loginCode: string | undefined;
-  /** Where the actor's name is kept across reloads of this tab (the session cookie itself is HttpOnly: the page cannot read it). */
-  readonly sessionStorage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
   /** A monotonic clock for how long a command took. */
   readonly elapsed: () => number;
 }
@@ -36,7 +36,8 @@ const HEALTH_PERIOD = 2_000;
 const AUDIT_PERIOD = 10_000;
 const AUDIT_ROWS = 20;
 const COMMANDS_KEPT = 10;
-const ACTOR_KEY = 'ioc-wall.console.actor';
+/** How long the screens show their identity when the button is pressed. */
+const IDENTIFY_SECONDS = 10;
 
 export class ConsoleApp implements Disposable {
   private readonly store = new DisposableStore();
@@ -45,6 +46,7 @@ export class ConsoleApp implements Disposable {
   private readonly stateView = new StateView();
   private readonly sceneButtons: SceneButtonsView;
   private readonly results = new ResultView();
+  private readonly identifyView: IdentifyView;
   private readonly screens = new ScreensView();
   private readonly auditView = new AuditView();
 
@@ -57,8 +59,11 @@ export class ConsoleApp implements Disposable {
   private signedIn = false;
   private actor: string | undefined;
   private sessionBusy = false;
-  /** Until the first sign-in or audit answer, the page does not know whether its cookie still opens a session. */
+  /** Until the first sign-in or session answer, the page does not know whether its cookie still opens a session. */
   private sessionKnown = false;
+  private identifyOutcome: IdentifyOutcome | undefined;
+  /** Turns "identifying" into "identified" when the time asked for has passed. */
+  private identifyTimer: Disposable | undefined;
   private health: WallHealth | undefined;
   private audit: AuditEntry[] | undefined;
   private auditError: string | undefined;
@@ -74,6 +79,7 @@ export class ConsoleApp implements Disposable {
       (sceneId) => void this.activate(sceneId),
       () => void this.activate('previous'),
     );
+    this.identifyView = new IdentifyView(() => void this.identify());
     this.eventsConnection = options.events.connection;
     options.root.replaceChildren(
       this.header.element,
@@ -82,7 +88,8 @@ export class ConsoleApp implements Disposable {
         'main',
         'layout',
         element('div', 'column controls', this.stateView.element, this.sceneButtons.element, this.results.element),
-        element('div', 'column watch', this.screens.element, this.auditView.element),
+        // Under the screen tiles: the technician checks which physical screen is which against them.
+        element('div', 'column watch', this.screens.element, this.identifyView.element, this.auditView.element),
       ),
     );
 
@@ -98,12 +105,13 @@ export class ConsoleApp implements Disposable {
     this.render();
   }
 
-  /** Signs in (if the address carried a code), then keeps health, state and audit fresh until disposed. */
+  /** Signs in (if the address carried a code), then keeps health, state, session and audit fresh until disposed. */
   async start(): Promise<void> {
     const { loginCode } = this.options;
     if (loginCode !== undefined) await this.signIn(loginCode);
     this.store.add(poll(() => this.refreshHealth(), HEALTH_PERIOD, this.options.scheduler));
-    const auditPoller = this.store.add(poll(() => this.refreshAudit(), AUDIT_PERIOD, this.options.scheduler));
+    // The session poll asks the server first (GET /api/session): the cookie is HttpOnly, and another tab may have signed in or out.
+    const auditPoller = this.store.add(poll(() => this.refreshSessionAndAudit(), AUDIT_PERIOD, this.options.scheduler));
     this.refreshAuditSoon = () => auditPoller.runNow();
   }
 
@@ -147,10 +155,8 @@ export class ConsoleApp implements Disposable {
   }
 
   private setSignedIn(signedIn: boolean, actor?: string): void {
-    if (signedIn && actor) this.options.sessionStorage.setItem(ACTOR_KEY, actor);
-    if (!signedIn) this.options.sessionStorage.removeItem(ACTOR_KEY);
     this.signedIn = signedIn;
-    this.actor = signedIn ? (actor ?? this.options.sessionStorage.getItem(ACTOR_KEY) ?? undefined) : undefined;
+    this.actor = signedIn ? actor : undefined;
     this.notices.set('session', signedIn ? undefined : { kind: 'info', text: STRINGS.notSignedIn, detail: `${STRINGS.signInHint.vi} / ${STRINGS.signInHint.en}` });
   }
 
@@ -194,6 +200,35 @@ export class ConsoleApp implements Disposable {
       if (command.outcome.kind === 'unauthorised') this.onUnauthorised();
     } finally {
       command.finishedAt = this.options.elapsed();
+      this.render();
+      this.refreshAuditSoon();
+    }
+  }
+
+  /** Every screen shows its id, label and resolution over the test pattern for a while; the scene on air stays. */
+  private async identify(): Promise<void> {
+    if (this.identifyOutcome?.kind === 'pending') return;
+    const seconds = IDENTIFY_SECONDS;
+    this.identifyTimer?.dispose();
+    this.identifyOutcome = { kind: 'pending', seconds };
+    this.render();
+    try {
+      const answer = await this.options.api.identify(seconds);
+      const outcome: IdentifyOutcome = { kind: 'identifying', seconds, answer };
+      this.identifyOutcome = outcome;
+      this.lastError = undefined;
+      // Counted from the answer, not from `until`: this desk's clock need not agree with the server's.
+      this.identifyTimer = this.options.scheduler.setTimeout(() => {
+        this.identifyTimer = undefined;
+        if (this.identifyOutcome !== outcome) return;
+        this.identifyOutcome = { ...outcome, kind: 'identified' };
+        this.render();
+      }, seconds * 1000);
+    } catch (error) {
+      this.identifyOutcome = identifyFailureOf(error);
+      this.lastError = this.identifyOutcome.kind === 'unauthorised' ? STRINGS.unauthorised.en : messageOf(error);
+      if (this.identifyOutcome.kind === 'unauthorised') this.onUnauthorised();
+    } finally {
       this.render();
       this.refreshAuditSoon();
     }
@@ -267,26 +302,41 @@ export class ConsoleApp implements Disposable {
     }
   }
 
-  /** Also tells whether the session cookie still works: the page cannot read it, the server can. */
-  private async refreshAudit(): Promise<void> {
+  /** Whether the session cookie still works, and as whom: the page cannot read it, the server can. */
+  private async refreshSession(): Promise<void> {
     try {
-      const entries = await this.options.api.audit(AUDIT_ROWS);
-      if (!this.signedIn) {
+      const { actor } = await this.options.api.session();
+      if (!this.signedIn || this.actor !== actor) {
         // Still signed in from before (a reload, another tab): a refused old link no longer matters.
-        this.setSignedIn(true);
+        this.setSignedIn(true, actor);
         this.notices.set('login', undefined);
         if (this.lastError === STRINGS.loginFailed.en) this.lastError = undefined;
       }
       this.sessionKnown = true;
-      this.audit = entries;
-      this.auditError = undefined;
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
         this.sessionKnown = true;
         this.onUnauthorised();
-      } else {
-        this.auditError = messageOf(error);
       }
+      // Unreachable or a server error: the health poll says so; what we knew of the session stands.
+    } finally {
+      this.render();
+    }
+  }
+
+  private async refreshSessionAndAudit(): Promise<void> {
+    await this.refreshSession();
+    if (this.signedIn) await this.refreshAudit();
+  }
+
+  private async refreshAudit(): Promise<void> {
+    try {
+      const entries = await this.options.api.audit(AUDIT_ROWS);
+      this.audit = entries;
+      this.auditError = undefined;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) this.onUnauthorised();
+      else this.auditError = messageOf(error);
     } finally {
       this.render();
     }
@@ -310,6 +360,7 @@ export class ConsoleApp implements Disposable {
       enabled: this.signedIn,
     });
     this.results.update({ commands: this.commands, nameOf: this.nameOf, clock: this.clock });
+    this.identifyView.update({ outcome: this.identifyOutcome, enabled: this.signedIn, clock: this.clock });
     this.screens.update({ health: this.health, outcomes: this.screenOutcomes });
     this.auditView.update(
       !this.signedIn
@@ -326,11 +377,13 @@ export class ConsoleApp implements Disposable {
       ...(this.state ? { activeScene: this.state.scene.id, version: this.state.scene.version } : {}),
       ...(this.lastResult === undefined ? {} : { lastResult: this.lastResult }),
       ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
+      ...(this.identifyOutcome === undefined ? {} : { identify: this.identifyOutcome }),
       events: this.eventsConnection,
     });
   }
 
   dispose(): void {
+    this.identifyTimer?.dispose();
     this.store.dispose();
   }
 }

@@ -29,7 +29,6 @@ const app = new ConsoleApp({
   scheduler,
   platform: platformOf(navigator.platform),
   loginCode: login.code,
-  sessionStorage: window.sessionStorage,
   elapsed: () => performance.now(),
 });
 void app.start();

@@ -1,4 +1,5 @@
 // window.__IOC_WALL_CONSOLE__: what the console knows and last did, for end-to-end tests and an operator with the devtools open.
+import type { IdentifyOutcome } from './identify-outcome.ts';
 import type { EventsConnection } from './scene-events.ts';
 
 export interface ConsoleStatus {
@@ -10,6 +11,8 @@ export interface ConsoleStatus {
   lastResult?: unknown;
   /** The last error this page showed, as text. */
   lastError?: string;
+  /** The last identify request from this page: pending, the server's answer (screens, until), or why it failed. */
+  identify?: IdentifyOutcome;
   events: EventsConnection;
 }
 

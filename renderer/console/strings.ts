@@ -67,6 +67,18 @@ export const STRINGS = {
   target: { vi: 'Đối tượng', en: 'Target' },
   result: { vi: 'Kết quả', en: 'Result' },
   signInFirst: { vi: 'Hãy đăng nhập trước', en: 'Sign in first' },
+  technicianTools: { vi: 'Công cụ kỹ thuật viên', en: 'Technician tools' },
+  identify: { vi: 'Nhận diện màn hình', en: 'Identify screens' },
+  identifyHint: {
+    vi: 'Mỗi màn hình hiện mã, tên và độ phân giải của nó trên mẫu kiểm tra toàn tường trong 10 giây; cảnh đang chiếu không đổi',
+    en: 'Each screen shows its id, label and resolution over the wall-wide test pattern for 10 s; the scene on air is not changed',
+  },
+  identifySending: { vi: 'Đang gửi lệnh nhận diện…', en: 'Sending identify…' },
+  identifying: { vi: 'Đang nhận diện', en: 'Identifying' },
+  identified: { vi: 'Đã nhận diện xong', en: 'Identified' },
+  until: { vi: 'đến', en: 'until' },
+  noScreenConnected: { vi: 'Không có màn hình nào đang kết nối', en: 'No screen is connected' },
+  identifyFailed: { vi: 'Không nhận diện được', en: 'Identify failed' },
 } satisfies Record<string, Localised>;
 
 /** "vi / en" on one line, for titles and plain text. */

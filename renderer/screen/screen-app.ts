@@ -3,9 +3,11 @@ import { Container, type Application } from 'pixi.js';
 import type { BridgeState, WallBridge } from '../../common/contract/bridge.ts';
 import { DisposableStore, type Disposable, type Scheduler } from '../../common/contract/events.ts';
 import type { Assignment, Commit, Prepare } from '../../common/contract/messages.ts';
-import { ScreenCompositor, type Viewport } from './compositor.ts';
+import { ScreenCompositor, type KnownScreen, type Viewport } from './compositor.ts';
 import { DEFAULT_LANGUAGES, languagesOf, type Languages } from './format.ts';
 import { HealthReporter } from './health.ts';
+import { identifyOverlay } from './identify-overlay.ts';
+import { IdentifyWindow } from './identify-window.ts';
 import { ImageCache } from './image-cache.ts';
 import { browserFrameClock, RenderLoop } from './render-loop.ts';
 import { SecondTicker } from './second-ticker.ts';
@@ -60,6 +62,12 @@ function rootOf(content: Content): Container {
   return content.kind === 'scene' ? content.compositor.root : content.slate.root;
 }
 
+function knownScreenOf(assignment: Assignment | undefined, screenId: string | undefined): KnownScreen | undefined {
+  if (!assignment || screenId === undefined) return undefined;
+  const assigned = assignment.screens.find((screen) => (screen.known ? screen.geometry.id : screen.id) === screenId);
+  return assigned?.known ? assigned : undefined;
+}
+
 export class ScreenApp implements Disposable {
   private readonly subscriptions = new DisposableStore();
   private readonly loop: RenderLoop;
@@ -67,6 +75,12 @@ export class ScreenApp implements Disposable {
   private readonly images = new ImageCache();
   private readonly badge = new DisconnectedBadge();
   private readonly layer = new Container({ label: 'content' });
+  /** Above the scene, below the badge: the identify pattern, while a technician asked for it. */
+  private readonly identifyLayer = new Container({ label: 'identify' });
+  private readonly identifyWindow: IdentifyWindow;
+  private identifyCompositor: ScreenCompositor | undefined;
+  /** What the overlay on screen was drawn for; it is redrawn only when that changes. */
+  private identifyKey: string | undefined;
   private readonly health: HealthReporter | undefined;
   private content: Content | undefined;
   /** The assignment on screen (a prepared one becomes it at its flip). */
@@ -89,7 +103,8 @@ export class ScreenApp implements Disposable {
   constructor(private readonly options: ScreenAppOptions) {
     const { app, bridge, scheduler } = options;
     this.connection = bridge?.state ?? 'disconnected';
-    app.stage.addChild(this.layer, this.badge.root);
+    app.stage.addChild(this.layer, this.identifyLayer, this.badge.root);
+    this.identifyWindow = new IdentifyWindow(() => this.now(), scheduler, () => this.identifyChanged());
     this.warmer = new OffscreenWarmer(() => app.renderer);
     this.loop = new RenderLoop(
       () => app.render(),
@@ -111,6 +126,7 @@ export class ScreenApp implements Disposable {
       this.subscriptions.add(bridge.onDidPrepare((prepare) => this.prepare(prepare)));
       this.subscriptions.add(bridge.onDidCommit((commit) => this.commit(commit)));
       this.subscriptions.add(bridge.onDidCancel(({ switchId }) => this.switches.cancel(switchId) && this.publish()));
+      this.subscriptions.add(bridge.onDidIdentify(({ until }) => this.identifyWindow.identify(until)));
       this.subscriptions.add(bridge.onDidChangeState((state) => this.setConnection(state)));
       this.subscriptions.add(bridge.onDidRequireReload(() => options.reload()));
       this.subscriptions.add(options.values.onDidChange((changed) => this.valuesChanged(changed)));
@@ -149,6 +165,8 @@ export class ScreenApp implements Disposable {
       this.loop.resume();
       this.rendererName = webglRendererName(app.renderer);
       this.warmer.forget();
+      // Every texture is made again, the overlay's too.
+      this.identifyKey = undefined;
       this.show();
       this.rebuildPrepared();
     };
@@ -179,9 +197,13 @@ export class ScreenApp implements Disposable {
     this.flipping = undefined;
     this.disposeContent(this.content);
     this.content = undefined;
+    this.identifyWindow.dispose();
+    this.identifyCompositor?.dispose();
+    this.identifyCompositor = undefined;
     this.warmer.dispose();
     this.badge.dispose();
     destroySubtree(this.layer);
+    destroySubtree(this.identifyLayer);
   }
 
   /** Wall time: our clock corrected by the server's (the bridge's ping estimate), so every screen's clock shows the same second. */
@@ -261,8 +283,59 @@ export class ScreenApp implements Disposable {
     if (next.content.kind === 'slate') next.content.slate.setConnection(this.connection);
     this.placeBadge(next.mounted);
     this.badge.visible = this.connection === 'disconnected' && next.content.kind === 'scene';
+    // A scene switch during identify: the new scene goes under the overlay, which stays (redrawn only if the screen's geometry changed).
+    this.placeIdentify();
     this.loop.invalidate();
     return previous;
+  }
+
+  // ---- identify ---------------------------------------------------------------------------------
+
+  private identifyChanged(): void {
+    if (this.disposed) return;
+    this.placeIdentify();
+    this.publish();
+  }
+
+  /**
+   * Puts the identify pattern over the scene while the window is open, and takes it off after. The scene
+   * underneath is not touched: its version, its panels and its switches go on as before. A screen showing a
+   * slate (waiting, unknown screen) has no place on the wall to draw; its slate names it already.
+   */
+  private placeIdentify(): void {
+    const assignment = this.identifyWindow.active && this.content?.kind === 'scene' ? this.assignment : undefined;
+    const screen = knownScreenOf(assignment, this.options.screenId);
+    const viewport = this.viewport;
+    const resolution = window.devicePixelRatio || 1;
+    const key = assignment && screen ? JSON.stringify([viewport, resolution, assignment.wall, screen.geometry]) : undefined;
+    if (key === this.identifyKey) return;
+    this.identifyKey = key;
+    const previous = this.identifyCompositor;
+    this.identifyCompositor = undefined;
+    if (previous) {
+      this.identifyLayer.removeChild(previous.root);
+      previous.dispose();
+    }
+    if (assignment && screen) {
+      try {
+        this.identifyCompositor = identifyOverlay({
+          assignment,
+          screen,
+          values: this.options.values,
+          viewport,
+          devicePixelRatio: resolution,
+          now: () => this.now(),
+          invalidate: () => this.loop.invalidate(),
+          images: this.images,
+          scheduler: this.options.scheduler,
+        });
+      } catch (error) {
+        // The scene stays visible; the technician sees no pattern and the console says the screen was told.
+        console.error('drawing the identify pattern failed:', error);
+      }
+      if (this.identifyCompositor) this.identifyLayer.addChild(this.identifyCompositor.root);
+    }
+    this.loop.invalidate();
   }
 
   /** The badge is redrawn only when where it goes changed: a switch between scenes of one screen keeps it. */
@@ -463,6 +536,7 @@ export class ScreenApp implements Disposable {
       fontsReady: this.options.fontsReady,
       contextLosses: this.contextLosses,
       panelErrors: compositor?.panelErrors ?? [],
+      identifyUntil: this.identifyWindow.until,
     });
   }
 }

@@ -60,6 +60,8 @@ export interface ScreenStatus {
   fontsReady: boolean;
   contextLosses: number;
   panelErrors: PanelError[];
+  /** While the identify pattern is over the scene: when it goes away, server clock (epoch ms). */
+  identifyUntil: number | undefined;
 }
 
 declare global {
