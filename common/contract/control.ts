@@ -76,6 +76,12 @@ export interface WallHealth {
   readonly layout: { readonly version: number; readonly file: string; readonly lastError?: { readonly at: string; readonly problems: readonly string[] } };
 }
 
+/** POST /api/identify: until when (server clock) and which screens show their identity. */
+export interface IdentifyAnswer {
+  readonly until: number;
+  readonly screens: readonly string[];
+}
+
 /** GET /api/session: who this browser is signed in as. */
 export interface SessionInfo {
   readonly actor: string;

@@ -176,6 +176,10 @@ describe('scene switching', () => {
     await followed;
     expect(runtime.status().screens.connectedIds).toEqual(['S01']);
     expect(runtime.identify(5).screens).toEqual(['S01']);
+    // A screen that connects while the others identify themselves is told too.
+    const late = connectWallBridge({ transport: network.transport, screens: ['S02'], client: 'screen', scheduler: clock });
+    cleanup.push(late);
+    expect((await nextEvent(late.onDidIdentify)).until).toBeGreaterThan(Date.now());
   });
 
   it('abandons a switch being prepared when the layout is reloaded', async () => {

@@ -9,6 +9,7 @@ import {
   type Disposable,
   type Scheduler,
   type HistoryPoint,
+  type IdentifyAnswer,
   type ScreenHealth,
   type SeriesValue,
 } from '../../common/contract/index.ts';
@@ -89,6 +90,8 @@ export class WallRuntime implements Disposable {
   /** Switches waiting for flip reports, by id. */
   private readonly flipping = new Map<number, SceneSwitch>();
   private nextSwitchId = 1;
+  /** Until when (server clock) screens show their identity; a screen connecting meanwhile is told too. */
+  private identifyUntil = 0;
   private readonly stateChanged = new Emitter<void>();
   /** A switch began preparing, was committed, or was abandoned: for the console and the API's events. */
   readonly onDidChangeState = this.stateChanged.event;
@@ -198,8 +201,9 @@ export class WallRuntime implements Disposable {
   }
 
   /** Every screen shows its id, label and resolution over the test pattern for a while; the scene is untouched. Resolves with the screens told. */
-  identify(seconds: number): { readonly until: number; readonly screens: readonly string[] } {
-    const until = this.options.scheduler.now() + seconds * 1000;
+  identify(seconds: number): IdentifyAnswer {
+    const until = Math.max(this.identifyUntil, this.options.scheduler.now() + seconds * 1000);
+    this.identifyUntil = until;
     const screens: string[] = [];
     for (const client of [...this.options.bridge.clients].filter(isScreen)) {
       client.send({ type: 'identify', until });
@@ -277,6 +281,7 @@ export class WallRuntime implements Disposable {
     const scene = this.scene;
     const assignment = this.assignmentFor(client, scene.sceneId, scene.version);
     client.send(assignment);
+    if (isScreen(client) && this.identifyUntil > this.options.scheduler.now()) client.send({ type: 'identify', until: this.identifyUntil });
     this.shown.set(client, new Set(assignment.series.map((item) => item.id)));
     this.sendValues(client, assignment);
   }

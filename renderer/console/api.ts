@@ -1,19 +1,10 @@
 // The wall server's REST API as the console calls it: same-origin fetch (the session cookie rides along), typed answers, errors with their status.
-import type { AuditEntry, SceneState, SceneSummary, SessionInfo, SwitchOutcome, WallHealth } from '../../common/contract/control.ts';
+import type { AuditEntry, IdentifyAnswer, SceneState, SceneSummary, SessionInfo, SwitchOutcome, WallHealth } from '../../common/contract/control.ts';
 import type { WallDescription } from '../../common/wall/describe.ts';
 
-export type { AuditEntry, SceneState, SceneSummary, ScreenHealth, SessionInfo, SwitchOutcome, WallHealth } from '../../common/contract/control.ts';
+export type { AuditEntry, IdentifyAnswer, SceneState, SceneSummary, ScreenHealth, SessionInfo, SwitchOutcome, WallHealth } from '../../common/contract/control.ts';
 export type ScreenOutcome = keyof SwitchOutcome['screens'];
 export type { WallDescription };
-
-/**
- * The 200 answer of POST /api/identify: the screens told, and the server time the pattern goes away at.
- * (Shaped by main/core/wall-runtime.ts `identify`; it belongs in common/contract/control.ts beside the others.)
- */
-export interface IdentifyAnswer {
-  readonly until: number;
-  readonly screens: readonly string[];
-}
 
 /** A request the server answered with an error status, or could not be made at all (status 0). */
 export class ApiError extends Error {
