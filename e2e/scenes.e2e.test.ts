@@ -43,6 +43,8 @@ describe('switching scenes from the console', () => {
       const console_ = await context.newPage();
       await console_.goto(await consoleLink(wall));
       await untilConsole(console_, (status) => status.signedIn);
+      // The hotkeys exist once the console has the layout's scenes.
+      await console_.waitForSelector('[data-scene="flood"]');
 
       const results: { version: number; skew: number; late: number; lastFlipAfterCommit: number }[] = [];
       for (const hotkey of ['F2', 'F1', 'F4', 'F1']) {

@@ -19,6 +19,7 @@ import { publishStatus } from './status.ts';
 import { StateView } from './state-view.ts';
 import { STRINGS, type Localised } from './strings.ts';
 import { wallClock, type WallClock } from './wall-time.ts';
+import { PreviewView } from './preview-view.ts';
 
 export interface ConsoleAppOptions {
   readonly root: HTMLElement;
@@ -49,6 +50,7 @@ export class ConsoleApp implements Disposable {
   private readonly identifyView: IdentifyView;
   private readonly screens = new ScreensView();
   private readonly auditView = new AuditView();
+  private readonly preview = new PreviewView();
 
   private clock: WallClock = wallClock(undefined);
   private layoutVersion: number | undefined;
@@ -89,7 +91,7 @@ export class ConsoleApp implements Disposable {
         'layout',
         element('div', 'column controls', this.stateView.element, this.sceneButtons.element, this.results.element),
         // Under the screen tiles: the technician checks which physical screen is which against them.
-        element('div', 'column watch', this.screens.element, this.identifyView.element, this.auditView.element),
+        element('div', 'column watch', this.preview.element, this.screens.element, this.identifyView.element, this.auditView.element),
       ),
     );
 

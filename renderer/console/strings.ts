@@ -68,6 +68,7 @@ export const STRINGS = {
   result: { vi: 'Kết quả', en: 'Result' },
   signInFirst: { vi: 'Hãy đăng nhập trước', en: 'Sign in first' },
   technicianTools: { vi: 'Công cụ kỹ thuật viên', en: 'Technician tools' },
+  wallPreview: { vi: 'Toàn tường màn hình', en: 'The whole wall' },
   identify: { vi: 'Nhận diện màn hình', en: 'Identify screens' },
   identifyHint: {
     vi: 'Mỗi màn hình hiện mã, tên và độ phân giải của nó trên mẫu kiểm tra toàn tường trong 10 giây; cảnh đang chiếu không đổi',
