@@ -312,24 +312,26 @@ export class BridgeHost implements Disposable {
     const subscriptions = new DisposableStore();
     subscriptions.add(
       connection.onDidReceive((text) => {
-        let message: ClientMessage;
+        let data: unknown;
         try {
-          const parsed = ClientMessageSchema.safeParse(JSON.parse(text));
-          if (!parsed.success) {
-            const protocol = (JSON.parse(text) as { type?: unknown; protocol?: unknown }) ?? {};
-            if (!client && protocol.type === 'hello' && protocol.protocol !== PROTOCOL_VERSION) {
-              this.rejected.fire({ remote, reason: 'protocol_mismatch' });
-              connection.close(CloseCode.reloadRequired, `protocol ${PROTOCOL_VERSION} expected`);
-              return;
-            }
-            this.rejected.fire({ remote, reason: 'invalid_message' });
-            return;
-          }
-          message = parsed.data;
+          data = JSON.parse(text);
         } catch {
           this.rejected.fire({ remote, reason: 'malformed_json' });
           return;
         }
+        const parsed = ClientMessageSchema.safeParse(data);
+        if (!parsed.success) {
+          // A renderer of another release says hello in a shape we may not know: tell it to reload, not just drop it.
+          const hello = data as { type?: unknown; protocol?: unknown } | null;
+          if (!client && hello?.type === 'hello' && hello.protocol !== PROTOCOL_VERSION) {
+            this.rejected.fire({ remote, reason: 'protocol_mismatch' });
+            connection.close(CloseCode.reloadRequired, `protocol ${PROTOCOL_VERSION} expected`);
+            return;
+          }
+          this.rejected.fire({ remote, reason: 'invalid_message' });
+          return;
+        }
+        const message: ClientMessage = parsed.data;
         if (message.type === 'hello') {
           if (client) return;
           const id = this.nextId++;
