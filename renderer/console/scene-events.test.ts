@@ -1,36 +1,11 @@
 // The console follows the live scene state, says when the server is gone, and comes back by itself with backoff.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Disposable, Scheduler } from '../../common/contract/events.ts';
+import type { Disposable } from '../../common/contract/events.ts';
+import { ManualScheduler } from '../../common/contract/manual-scheduler.ts';
 import { MemoryNetwork, type Connection } from '../../common/contract/transport.ts';
 import type { SceneState } from './api.ts';
 import { parseSceneState, SceneEvents, type EventsConnection } from './scene-events.ts';
 
-/** Time that moves only when the test says so. */
-class ManualScheduler implements Scheduler {
-  private timers: { at: number; callback: () => void }[] = [];
-  private time = 0;
-  now = () => this.time;
-  random = () => 0.5;
-  setTimeout(callback: () => void, milliseconds: number): Disposable {
-    const timer = { at: this.time + milliseconds, callback };
-    this.timers.push(timer);
-    return { dispose: () => void (this.timers = this.timers.filter((candidate) => candidate !== timer)) };
-  }
-  get pending(): number {
-    return this.timers.length;
-  }
-  advance(milliseconds: number): void {
-    const end = this.time + milliseconds;
-    for (;;) {
-      const next = this.timers.filter((timer) => timer.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (!next) break;
-      this.timers = this.timers.filter((timer) => timer !== next);
-      this.time = next.at;
-      next.callback();
-    }
-    this.time = end;
-  }
-}
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 

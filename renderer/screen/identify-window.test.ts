@@ -1,35 +1,18 @@
 // The identify window: on until the server's `until`, extended by a later identify, never shortened, gone after its time.
 import { describe, expect, it } from 'vitest';
-import type { Disposable } from '../../common/contract/events.ts';
+import { ManualScheduler } from '../../common/contract/manual-scheduler.ts';
 import { IdentifyWindow } from './identify-window.ts';
 
 function fakeClock() {
-  let time = 1_000_000;
-  const timers = new Set<{ at: number; callback: () => void }>();
+  const scheduler = new ManualScheduler(1_000_000);
   const fake = {
-    now: () => time + fake.offset,
     /** What the bridge's clock estimate adds to the local clock. */
     offset: 0,
-    scheduler: {
-      setTimeout(callback: () => void, milliseconds: number): Disposable {
-        const timer = { at: time + milliseconds, callback };
-        timers.add(timer);
-        return { dispose: () => void timers.delete(timer) };
-      },
-    },
-    advance(milliseconds: number) {
-      const end = time + milliseconds;
-      for (;;) {
-        const due = [...timers].filter((timer) => timer.at <= end).sort((a, b) => a.at - b.at)[0];
-        if (!due) break;
-        timers.delete(due);
-        time = due.at;
-        due.callback();
-      }
-      time = end;
-    },
+    now: () => scheduler.now() + fake.offset,
+    scheduler,
+    advance: (milliseconds: number) => scheduler.advance(milliseconds),
     get pending() {
-      return timers.size;
+      return scheduler.pending;
     },
   };
   return fake;

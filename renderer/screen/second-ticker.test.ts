@@ -1,34 +1,17 @@
 // The once-a-second tick: on whole seconds of wall time, and only while running.
 import { describe, expect, it } from 'vitest';
-import type { Disposable } from '../../common/contract/events.ts';
+import { ManualScheduler } from '../../common/contract/manual-scheduler.ts';
 import { SecondTicker } from './second-ticker.ts';
 
 function fakeScheduler() {
-  let time = 10_250;
-  const timers = new Set<{ at: number; callback: () => void }>();
+  const scheduler = new ManualScheduler(10_250);
   return {
-    now: () => time,
-    scheduler: {
-      setTimeout(callback: () => void, milliseconds: number): Disposable {
-        const timer = { at: time + milliseconds, callback };
-        timers.add(timer);
-        return { dispose: () => void timers.delete(timer) };
-      },
-    },
+    now: scheduler.now,
+    scheduler,
     /** Moves time forward, firing due timers in order. */
-    advance(milliseconds: number) {
-      const end = time + milliseconds;
-      for (;;) {
-        const due = [...timers].filter((timer) => timer.at <= end).sort((a, b) => a.at - b.at)[0];
-        if (!due) break;
-        timers.delete(due);
-        time = due.at;
-        due.callback();
-      }
-      time = end;
-    },
+    advance: (milliseconds: number) => scheduler.advance(milliseconds),
     get pending() {
-      return timers.size;
+      return scheduler.pending;
     },
   };
 }
