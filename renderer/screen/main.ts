@@ -2,7 +2,6 @@
 // Under the server's CSP (no 'unsafe-eval') pixi must use its precompiled shaders: this import comes before anything creates a renderer.
 import 'pixi.js/unsafe-eval';
 import './page.css';
-import { Application } from 'pixi.js';
 import { connectWallBridge, type WallBridge } from '../../common/contract/bridge.ts';
 import { BRIDGE_PATH } from '../../common/contract/messages.ts';
 import { webSocketTransport } from '../../common/contract/transport.ts';
@@ -12,6 +11,7 @@ import { ScreenApp } from './screen-app.ts';
 import { screenIdFromPath } from './screen-id.ts';
 import { SeriesStore } from './series-store.ts';
 import { COLOURS } from './theme.ts';
+import { startApplication } from './pixi-application.ts';
 
 function bridgeUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${BRIDGE_PATH}`;
@@ -41,21 +41,7 @@ async function start(): Promise<void> {
     bridge.onDidUpdateValues((message) => values.apply(message));
   }
   const fonts = loadFonts();
-  const app = new Application();
-  await app.init({
-    preference: 'webgl',
-    antialias: true,
-    resolution: window.devicePixelRatio || 1,
-    autoDensity: true,
-    background: COLOURS.background,
-    width: window.innerWidth,
-    height: window.innerHeight,
-    // Frames are drawn on demand by the RenderLoop, never by pixi's ticker.
-    autoStart: false,
-    sharedTicker: false,
-  });
-  app.ticker.stop();
-  document.body.appendChild(app.canvas);
+  const app = await startApplication(COLOURS.background);
   const fontsReady = await fonts;
   const screen = new ScreenApp({ app, bridge, screenId, values, fontsReady, scheduler, reload: () => location.reload() });
   window.addEventListener(

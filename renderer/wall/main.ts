@@ -2,7 +2,6 @@
 // Under the server's CSP (no 'unsafe-eval') pixi must use its precompiled shaders: this import comes before anything creates a renderer.
 import 'pixi.js/unsafe-eval';
 import './page.css';
-import { Application } from 'pixi.js';
 import { backoffDelay } from '../../common/contract/backoff.ts';
 import { connectWallBridge, type WallBridge } from '../../common/contract/bridge.ts';
 import type { Disposable } from '../../common/contract/events.ts';
@@ -15,6 +14,7 @@ import { SeriesStore } from '../screen/series-store.ts';
 import { WallPreviewApp } from './preview-app.ts';
 import { sameScreens, screenIdsOf } from './screen-ids.ts';
 import { PREVIEW_COLOURS } from './wall-view.ts';
+import { startApplication } from '../screen/pixi-application.ts';
 
 function bridgeUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${BRIDGE_PATH}`;
@@ -47,21 +47,7 @@ async function start(): Promise<void> {
     (description) => ({ description }),
     (error: unknown) => ({ error }),
   );
-  const app = new Application();
-  await app.init({
-    preference: 'webgl',
-    antialias: true,
-    resolution: window.devicePixelRatio || 1,
-    autoDensity: true,
-    background: PREVIEW_COLOURS.room,
-    width: window.innerWidth,
-    height: window.innerHeight,
-    // Frames are drawn on demand by the RenderLoop, never by pixi's ticker.
-    autoStart: false,
-    sharedTicker: false,
-  });
-  app.ticker.stop();
-  document.body.appendChild(app.canvas);
+  const app = await startApplication(PREVIEW_COLOURS.room);
   const fontsReady = await fonts;
   const preview = new WallPreviewApp({ app, values, fontsReady, scheduler, title: 'ioc-wall' });
 
