@@ -13,9 +13,11 @@ const screenId = z
   .regex(/^[A-Za-z0-9_]+$/, 'must be a word of letters, digits and _ (e.g. S01)')
   .meta({ description: 'Screen id, e.g. S01' });
 
+/** Series ids: field.indicator[.instance], lowercase words. */
+export const SERIES_ID_PATTERN = /^[a-z0-9_]+(\.[a-z0-9_]+){1,2}$/;
 const seriesId = z
   .string()
-  .regex(/^[a-z0-9_]+(\.[a-z0-9_]+){1,2}$/, 'must be field.indicator or field.indicator.instance in lowercase')
+  .regex(SERIES_ID_PATTERN, 'must be field.indicator or field.indicator.instance in lowercase')
   .meta({ description: 'Dotted series id: field.indicator[.instance], e.g. pctt.water_level.kim_long' });
 
 /** Durations are written as a whole number and a unit: 30s, 10m, 1h, 1d. */
