@@ -18,6 +18,7 @@ import { collectTexts, publishStatus, type BuildRecord, type FlipRecord, type Sc
 import { OffscreenWarmer } from './warm-up.ts';
 import { webglRendererName } from './webgl-info.ts';
 import { destroySubtree } from './destroy.ts';
+import { followPageEvents } from './page-events.ts';
 
 export interface ScreenAppOptions {
   readonly app: Application;
@@ -51,8 +52,6 @@ interface Flipping {
   readonly started: number;
 }
 
-/** Window resizes come in bursts while a window is dragged; rebuild once they settle. */
-const RESIZE_SETTLE_MILLISECONDS = 120;
 /** How long a prepared scene waits for its images before it says ready anyway (the tile shows its loading note). */
 const IMAGE_WAIT_MILLISECONDS = 1_000;
 /** Flips and builds kept for `window.__IOC_WALL__`. */
@@ -96,7 +95,6 @@ export class ScreenApp implements Disposable {
   private connection: BridgeState;
   private state: ScreenStatus['state'] = 'waiting';
   private contextLosses = 0;
-  private resizeTimer: Disposable | undefined;
   private rendererName: string | undefined;
   private disposed = false;
 
@@ -146,38 +144,26 @@ export class ScreenApp implements Disposable {
       );
     }
 
-    const onResize = () => {
-      this.resizeTimer?.dispose();
-      this.resizeTimer = scheduler.setTimeout(() => this.resize(), RESIZE_SETTLE_MILLISECONDS);
-    };
-    window.addEventListener('resize', onResize);
-    this.subscriptions.add({ dispose: () => window.removeEventListener('resize', onResize) });
-
     // pixi restores the GL objects it owns on `webglcontextrestored`; we rebuild the scene so every texture is made again.
-    const canvas = app.canvas;
-    const onLost = (event: Event) => {
-      event.preventDefault();
-      this.contextLosses++;
-      this.loop.pause();
-      this.publish();
-    };
-    const onRestored = () => {
-      this.loop.resume();
-      this.rendererName = webglRendererName(app.renderer);
-      this.warmer.forget();
-      // Every texture is made again, the overlay's too.
-      this.identifyKey = undefined;
-      this.show();
-      this.rebuildPrepared();
-    };
-    canvas.addEventListener('webglcontextlost', onLost);
-    canvas.addEventListener('webglcontextrestored', onRestored);
-    this.subscriptions.add({
-      dispose: () => {
-        canvas.removeEventListener('webglcontextlost', onLost);
-        canvas.removeEventListener('webglcontextrestored', onRestored);
-      },
-    });
+    this.subscriptions.add(
+      followPageEvents(app.canvas, scheduler, {
+        resized: () => this.resize(),
+        contextLost: () => {
+          this.contextLosses++;
+          this.loop.pause();
+          this.publish();
+        },
+        contextRestored: () => {
+          this.loop.resume();
+          this.rendererName = webglRendererName(app.renderer);
+          this.warmer.forget();
+          // Every texture is made again, the overlay's too.
+          this.identifyKey = undefined;
+          this.show();
+          this.rebuildPrepared();
+        },
+      }),
+    );
 
     const current = bridge?.assignment;
     if (current) this.assign(current);
@@ -188,7 +174,6 @@ export class ScreenApp implements Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.subscriptions.dispose();
-    this.resizeTimer?.dispose();
     this.health?.dispose();
     this.ticker.dispose();
     this.loop.dispose();
@@ -498,7 +483,6 @@ export class ScreenApp implements Disposable {
   }
 
   private resize(): void {
-    this.resizeTimer = undefined;
     const { app } = this.options;
     app.renderer.resize(window.innerWidth, window.innerHeight);
     this.show();

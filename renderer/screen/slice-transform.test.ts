@@ -1,8 +1,9 @@
 // A panel's millimetres must land where the wall geometry (toFramebuffer) says, on every rotation, so lines stay straight across bezels.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { screenGeometry, sliceOf, toFramebuffer, type Rect, type ScreenGeometry } from '../../common/wall/geometry.ts';
-import { ScreenSchema, type WallLayout } from '../../common/wall/schema.ts';
+import { ScreenSchema } from '../../common/wall/schema.ts';
 import type * as SliceTransformModule from './slice-transform.ts';
+import { fixtureWall as wall, rotatedScreen } from './rotated-screen.fixture.ts';
 
 let module: typeof SliceTransformModule;
 
@@ -12,24 +13,7 @@ beforeAll(async () => {
   module = await import('./slice-transform.ts');
 });
 
-const wall = { wall: { id: 'lab', name: { vi: 'Phòng thử', en: 'Lab' }, timezone: 'Asia/Ho_Chi_Minh', languages: ['vi', 'en'], defaultScene: 'a' } } as Pick<WallLayout, 'wall'>;
-
-/** A 55" screen at wall (1000, 500) mm, mounted with the given rotation (portrait for 90 and 270). */
-function screen(rotation: 0 | 90 | 180 | 270): ScreenGeometry {
-  const portrait = rotation === 90 || rotation === 270;
-  return screenGeometry(
-    wall,
-    ScreenSchema.parse({
-      id: `R${rotation}`,
-      x: 1000,
-      y: 500,
-      activeArea: portrait ? { width: 680.4, height: 1209.6 } : { width: 1209.6, height: 680.4 },
-      bezel: { top: 1.75, right: 2.5, bottom: 4, left: 1.75 },
-      resolution: portrait ? { width: 1080, height: 1920 } : { width: 1920, height: 1080 },
-      rotation,
-    }),
-  );
-}
+const screen = rotatedScreen;
 
 /** Where a wall-millimetre point lands in framebuffer pixels according to the geometry module: through toFramebuffer. */
 function expectedFramebufferPoint(wallPoint: { x: number; y: number }, geometry: ScreenGeometry): { x: number; y: number } {

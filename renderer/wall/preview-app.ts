@@ -13,6 +13,7 @@ import type { SeriesStore } from '../screen/series-store.ts';
 import { DisconnectedBadge, waitingSlate, type Slate } from '../screen/slates.ts';
 import { publishPreviewStatus, type PreviewFlip } from './status.ts';
 import { WallView } from './wall-view.ts';
+import { followPageEvents } from '../screen/page-events.ts';
 
 export interface WallPreviewOptions {
   readonly app: Application;
@@ -28,8 +29,6 @@ type Content = { readonly kind: 'wall'; readonly view: WallView } | { readonly k
 /** Flips kept for `window.__IOC_WALL_PREVIEW__`. */
 const FLIP_HISTORY_LIMIT = 20;
 
-/** Window resizes come in bursts while a window is dragged; rebuild once they settle. */
-const RESIZE_SETTLE_MILLISECONDS = 120;
 
 /** A commit this preview shows once its time has come, then reports as flipped. */
 interface PendingFlip {
@@ -59,7 +58,6 @@ export class WallPreviewApp implements Disposable {
   private contextLosses = 0;
   /** JavaScript time of the last build of the wall (every screen's compositor), milliseconds. */
   private buildMilliseconds = 0;
-  private resizeTimer: Disposable | undefined;
   private badgeKey: string | undefined;
   private disposed = false;
 
@@ -77,33 +75,21 @@ export class WallPreviewApp implements Disposable {
     );
     this.subscriptions.add(options.values.onDidChange((changed) => this.valuesChanged(changed)));
 
-    const onResize = () => {
-      this.resizeTimer?.dispose();
-      this.resizeTimer = scheduler.setTimeout(() => this.resize(), RESIZE_SETTLE_MILLISECONDS);
-    };
-    window.addEventListener('resize', onResize);
-    this.subscriptions.add({ dispose: () => window.removeEventListener('resize', onResize) });
-
     // pixi restores the GL objects it owns on `webglcontextrestored`; the wall is rebuilt so every texture is made again.
-    const canvas = app.canvas;
-    const onLost = (event: Event) => {
-      event.preventDefault();
-      this.contextLosses++;
-      this.loop.pause();
-      this.publish();
-    };
-    const onRestored = () => {
-      this.loop.resume();
-      this.show();
-    };
-    canvas.addEventListener('webglcontextlost', onLost);
-    canvas.addEventListener('webglcontextrestored', onRestored);
-    this.subscriptions.add({
-      dispose: () => {
-        canvas.removeEventListener('webglcontextlost', onLost);
-        canvas.removeEventListener('webglcontextrestored', onRestored);
-      },
-    });
+    this.subscriptions.add(
+      followPageEvents(app.canvas, scheduler, {
+        resized: () => this.resize(),
+        contextLost: () => {
+          this.contextLosses++;
+          this.loop.pause();
+          this.publish();
+        },
+        contextRestored: () => {
+          this.loop.resume();
+          this.show();
+        },
+      }),
+    );
     this.show();
   }
 
@@ -138,7 +124,6 @@ export class WallPreviewApp implements Disposable {
     this.bridgeSubscriptions?.dispose();
     for (const timer of this.commitTimers.values()) timer.dispose();
     this.commitTimers.clear();
-    this.resizeTimer?.dispose();
     this.ticker.dispose();
     this.loop.dispose();
     this.disposeContent(this.content);
@@ -276,7 +261,6 @@ export class WallPreviewApp implements Disposable {
   }
 
   private resize(): void {
-    this.resizeTimer = undefined;
     this.options.app.renderer.resize(window.innerWidth, window.innerHeight);
     this.show();
   }

@@ -1,9 +1,9 @@
 // The preview must show the wall as seen from the front: fitted to the window, every panel point at its wall place, portrait screens upright.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { screenGeometry, sliceOf, type Rect, type ScreenGeometry } from '../../common/wall/geometry.ts';
-import { ScreenSchema, type WallLayout } from '../../common/wall/schema.ts';
+import { sliceOf, type Rect } from '../../common/wall/geometry.ts';
 import type * as SliceTransformModule from '../screen/slice-transform.ts';
 import type * as WallFitModule from './wall-fit.ts';
+import { rotatedScreen } from '../screen/rotated-screen.fixture.ts';
 
 let transforms: typeof SliceTransformModule;
 let fitting: typeof WallFitModule;
@@ -15,24 +15,7 @@ beforeAll(async () => {
   fitting = await import('./wall-fit.ts');
 });
 
-const wall = { wall: { id: 'lab', name: { vi: 'Phòng thử', en: 'Lab' }, timezone: 'Asia/Ho_Chi_Minh', languages: ['vi', 'en'], defaultScene: 'a' } } as Pick<WallLayout, 'wall'>;
-
-/** A 55" screen at wall (1000, 500) mm, mounted with the given rotation (portrait for 90 and 270), unequal bezels. */
-function screen(rotation: 0 | 90 | 180 | 270): ScreenGeometry {
-  const portrait = rotation === 90 || rotation === 270;
-  return screenGeometry(
-    wall,
-    ScreenSchema.parse({
-      id: `R${rotation}`,
-      x: 1000,
-      y: 500,
-      activeArea: portrait ? { width: 680.4, height: 1209.6 } : { width: 1209.6, height: 680.4 },
-      bezel: { top: 1.75, right: 2.5, bottom: 4, left: 1.75 },
-      resolution: portrait ? { width: 1080, height: 1920 } : { width: 1920, height: 1080 },
-      rotation,
-    }),
-  );
-}
+const screen = rotatedScreen;
 
 const apply = ({ a, b, c, d, tx, ty }: { a: number; b: number; c: number; d: number; tx: number; ty: number }, point: { x: number; y: number }) => ({
   x: a * point.x + c * point.y + tx,
