@@ -10,6 +10,8 @@ import {
   screenGeometry,
   sliceOf,
 } from './geometry.ts';
+import type { Broker, Subscription } from '../telemetry/schema.ts';
+import { compileSeriesTemplate } from '../telemetry/template.ts';
 import type { RawProblem } from './issues.ts';
 import { formatPath, type PathSegment } from './problems.ts';
 import { seriesOfPanel, type Panel, type Region, type Scene, type Screen, type Series, type WallLayout } from './schema.ts';
@@ -28,6 +30,12 @@ export interface CheckInput {
   readonly ids: { readonly [S in ListSection]: ReadonlySet<string> };
   /** List sections whose every item passed. */
   readonly complete: ReadonlySet<ListSection>;
+  /** sources.telemetry item by item (undefined for an item that failed), with the broker ids as written. */
+  readonly telemetry?: {
+    readonly brokers: readonly (Broker | undefined)[];
+    readonly brokerIds: ReadonlySet<string>;
+    readonly subscriptions: readonly (Subscription | undefined)[];
+  };
 }
 
 /** The items that passed, with their indices. */
@@ -250,6 +258,38 @@ function checkPlacementGeometry(findings: Findings, layout: Pick<WallLayout, 'wa
   });
 }
 
+/** Broker references, and what each subscription feeds: a fixed series must exist, a unit must agree with the series fed. */
+function checkTelemetry(findings: Findings, telemetry: NonNullable<CheckInput['telemetry']>, series: readonly (Series | undefined)[]): void {
+  const path = ['sources', 'telemetry'];
+  checkDuplicates(findings, [...path, 'brokers'], telemetry.brokers);
+  const brokers = telemetry.brokerIds;
+  const known = series.filter((item): item is Series => item !== undefined);
+  const ids = new Set(known.map((item) => item.id));
+  each(telemetry.subscriptions, (subscription, index) => {
+    const subscriptionPath = [...path, 'subscriptions', index];
+    if (subscription.broker !== undefined) findings.reference([...subscriptionPath, 'broker'], 'broker', subscription.broker, brokers);
+    else if (brokers.size > 1) findings.error(subscriptionPath, `name its broker: the layout has ${[...brokers].join(', ')}`);
+    const { decoder } = subscription;
+    const targets: [readonly PathSegment[], string][] =
+      decoder.kind === 'json-multi' ? Object.entries(decoder.paths).map(([key, template]) => [['paths', key], template])
+      : decoder.kind === 'ngsi-ld' ? Object.entries(decoder.attributes).map(([key, template]) => [['attributes', key], template])
+      : [[['series'], decoder.series]];
+    for (const [key, template] of targets) {
+      const matcher = compileSeriesTemplate(template);
+      const fed = known.filter((item) => matcher.match(item.id) !== undefined);
+      const where = [...subscriptionPath, 'decoder', ...key];
+      if (fed.length === 0 && !template.includes('{')) findings.reference(where, 'series', template, ids);
+      else if (fed.length === 0) findings.warning(where, `series template '${template}' feeds no series of this layout: its messages will be dropped as unknown_topic`);
+      const unit = subscription.unit;
+      for (const item of unit === undefined ? [] : fed) {
+        if (item.unit !== unit) {
+          findings.error([...subscriptionPath, 'unit'], `delivers '${unit}' but series ${item.id} is shown in '${item.unit}': convert with the decoder's scale and offset, and give the series' unit`);
+        }
+      }
+    }
+  });
+}
+
 /** All checks that need more than the schema, over what passed it. */
 export function checkLayout(input: CheckInput): RawProblem[] {
   const findings = new Findings();
@@ -262,6 +302,7 @@ export function checkLayout(input: CheckInput): RawProblem[] {
   checkSeries(findings, items.series, ids.fields);
   checkPanels(findings, items.panels, ids.fields, ids.series);
   checkScenes(findings, input);
+  if (input.telemetry) checkTelemetry(findings, input.telemetry, items.series);
 
   if (wall && checkScreenPositions(findings, wall, items.screens)) {
     checkScreenGeometry(findings, wall, items.screens);

@@ -1,5 +1,5 @@
 // Durations as written in layouts (30s, 10m, 1h, 1d), in milliseconds.
-import { DURATION_PATTERN } from './schema.ts';
+import { DURATION_PATTERN } from './patterns.ts';
 
 const UNIT_MILLISECONDS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 

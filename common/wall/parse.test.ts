@@ -120,7 +120,7 @@ describe('broken layouts name the line, the column and what was expected', () =>
 
   it('an unknown top-level section', () => {
     expect(problems(`${BASE}rulez: []\n`)).toEqual([
-      "wall.yaml:60:1: rulez: unknown key 'rulez'; expected one of: format, wall, screens, regions, fields, series, panels, scenes",
+      "wall.yaml:60:1: rulez: unknown key 'rulez'; expected one of: format, wall, screens, regions, fields, series, panels, scenes, sources",
     ]);
   });
 
@@ -250,6 +250,55 @@ describe('broken layouts name the line, the column and what was expected', () =>
     expect(problems(edit('  - id: pctt.water_level.kim_long', '  - id: pcct.water_level.kim_long'))).toEqual([
       "wall.yaml:37:9: series[0].id: unknown field 'pcct' (did you mean 'pctt'?)",
       "wall.yaml:44:50: panels[0].series: unknown series 'pctt.water_level.kim_long' (did you mean 'pcct.water_level.kim_long'?)",
+    ]);
+  });
+});
+
+describe('the telemetry section', () => {
+  const withTelemetry = (telemetry: string) => `${BASE}sources:\n  telemetry:\n${telemetry}`;
+
+  it('accepts brokers with secrets by reference and subscriptions that feed the series', () => {
+    const result = parseLayout(
+      withTelemetry(`    brokers:
+      - id: province
+        url: mqtts://mqtt.example.vn:8883
+        username: { env: IOC_MQTT_USERNAME }
+        password: { file: secrets.env, key: IOC_MQTT_PASSWORD }
+        tls: { ca: ca.pem }
+    subscriptions:
+      - { topic: "ioc/water/+", qos: 1, unit: m, decoder: { kind: ngsi-ld, attributes: { height: "pctt.water_level.{id}" } } }
+`),
+    );
+    expect(result.problems).toEqual([]);
+    expect(result.layout?.sources?.telemetry).toMatchObject({
+      staleFactor: 3,
+      brokers: [{ id: 'province', keepalive: '30s', reconnect: { first: '1s', maximum: '30s' }, tls: { rejectUnauthorized: true } }],
+    });
+  });
+
+  it('names each mistake where it is written', () => {
+    expect(
+      problems(
+        withTelemetry(`    brokers:
+      - { id: a, url: "mqtt://user:secret@broker.example:1883" }
+      - { id: b, url: "http://broker.example" }
+    subscriptions:
+      - { topic: "ioc/+x/level", decoder: { kind: number, series: pctt.water_level.kim_long } }
+      - { topic: "ioc/level", broker: c, decoder: { kind: number, series: pctt.water_level.kimlong } }
+      - { topic: "ioc/cm/+", broker: a, unit: cm, decoder: { kind: number, series: "pctt.water_level.{1}" } }
+      - { topic: "ioc/rain/+", broker: a, decoder: { kind: json, series: "pctt.rain.{1}", path: "$..mm" } }
+      - { topic: "ioc/rain/+", broker: a, decoder: { kind: number, series: "pctt.rain.{1}" } }
+`),
+      ),
+    ).toEqual([
+      'wall.yaml:63:23: sources.telemetry.brokers[0].url: must not carry credentials: give username and password as {env: NAME} or {file, key}',
+      "wall.yaml:64:23: sources.telemetry.brokers[1].url: protocol 'http' is not one of mqtt, mqtts, ws, wss",
+      "wall.yaml:66:18: sources.telemetry.subscriptions[0].topic: level 2 ('+x') of topic filter 'ioc/+x/level': '+' must stand alone in its level, e.g. 'ioc/pctt/water_level/+'",
+      "wall.yaml:67:39: sources.telemetry.subscriptions[1].broker: unknown broker 'c' (did you mean 'a'?)",
+      "wall.yaml:67:75: sources.telemetry.subscriptions[1].decoder.series: unknown series 'pctt.water_level.kimlong' (did you mean 'pctt.water_level.kim_long'?)",
+      "wall.yaml:68:47: sources.telemetry.subscriptions[2].unit: delivers 'cm' but series pctt.water_level.kim_long is shown in 'm': convert with the decoder's scale and offset, and give the series' unit",
+      "wall.yaml:69:97: sources.telemetry.subscriptions[3].decoder.path: JSONPath '$..mm' is not supported at character 2 ('..mm'): write $ then any of .name, ['name'] or [index], e.g. $.data.level or $.readings[0].value",
+      "wall.yaml:70:76: sources.telemetry.subscriptions[4].decoder.series: warning: series template 'pctt.rain.{1}' feeds no series of this layout: its messages will be dropped as unknown_topic",
     ]);
   });
 });

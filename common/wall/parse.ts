@@ -1,5 +1,6 @@
 // Reads a layout from YAML text: syntax, schema and cross-checks, every problem at once with its line and column.
 import { LineCounter, parseDocument } from 'yaml';
+import { BrokerSchema, SubscriptionSchema } from '../telemetry/schema.ts';
 import { checkLayout, LIST_SECTIONS, type CheckInput } from './check.ts';
 import { problemsFromIssue, type RawProblem } from './issues.ts';
 import { SourceMap, type Position } from './locate.ts';
@@ -57,7 +58,21 @@ function checkInput(record: Record<string, unknown>): CheckInput {
     if (Array.isArray(record[section]) && items[section].every((item) => item !== undefined)) complete.add(section);
     else if (record[section] === undefined && section !== 'screens' && section !== 'scenes') complete.add(section);
   }
-  return { wall: wall.data, items, ids, complete } as unknown as CheckInput;
+  return { wall: wall.data, items, ids, complete, telemetry: telemetryInput(record.sources) } as unknown as CheckInput;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** sources.telemetry item by item, like the list sections: a broken broker hides no problem of a subscription. */
+function telemetryInput(sources: unknown): CheckInput['telemetry'] {
+  const telemetry = isRecord(sources) ? sources.telemetry : undefined;
+  if (!isRecord(telemetry)) return undefined;
+  const list = (key: string) => (Array.isArray(telemetry[key]) ? (telemetry[key] as unknown[]) : []);
+  return {
+    brokers: list('brokers').map((item) => BrokerSchema.safeParse(item).data),
+    brokerIds: new Set(list('brokers').flatMap((item) => (isRecord(item) && typeof item.id === 'string' ? [item.id] : []))),
+    subscriptions: list('subscriptions').map((item) => SubscriptionSchema.safeParse(item).data),
+  };
 }
 
 /**

@@ -1,5 +1,10 @@
 // Layout file format ioc-wall/layout@1: the zod schemas that are the single source of truth for the model and its JSON Schema.
 import { z } from 'zod';
+import { DEFAULT_STALE_FACTOR, TelemetrySchema } from '../telemetry/schema.ts';
+import { durationMilliseconds } from './duration.ts';
+import { DURATION_PATTERN, SERIES_ID_PATTERN } from './patterns.ts';
+
+export { DURATION_PATTERN, SERIES_ID_PATTERN } from './patterns.ts';
 
 export const LAYOUT_FORMAT = 'ioc-wall/layout@1';
 
@@ -13,15 +18,11 @@ const screenId = z
   .regex(/^[A-Za-z0-9_]+$/, 'must be a word of letters, digits and _ (e.g. S01)')
   .meta({ description: 'Screen id, e.g. S01' });
 
-/** Series ids: field.indicator[.instance], lowercase words. */
-export const SERIES_ID_PATTERN = /^[a-z0-9_]+(\.[a-z0-9_]+){1,2}$/;
 const seriesId = z
   .string()
   .regex(SERIES_ID_PATTERN, 'must be field.indicator or field.indicator.instance in lowercase')
   .meta({ description: 'Dotted series id: field.indicator[.instance], e.g. pctt.water_level.kim_long' });
 
-/** Durations are written as a whole number and a unit: 30s, 10m, 1h, 1d. */
-export const DURATION_PATTERN = /^[1-9][0-9]*(s|m|h|d)$/;
 const duration = z
   .string()
   .regex(DURATION_PATTERN, 'must be a duration like 30s, 10m, 1h or 1d')
@@ -313,6 +314,10 @@ export const LayoutSchema = z
     series: z.array(SeriesSchema).default([]),
     panels: z.array(PanelSchema).default([]),
     scenes: z.array(SceneSchema).min(1, 'must list at least one scene'),
+    sources: z
+      .strictObject({ telemetry: TelemetrySchema.optional() })
+      .optional()
+      .meta({ description: 'Where live data comes from' }),
   })
   .meta({ title: 'ioc-wall layout', description: 'A video wall: screens, fields, series, panels and scenes' });
 
@@ -334,4 +339,9 @@ export type Level = NonNullable<Series['levels']>[number];
 export function seriesOfPanel(panel: Panel): readonly string[] {
   if (!('series' in panel)) return [];
   return typeof panel.series === 'string' ? [panel.series] : panel.series;
+}
+
+/** How old a value of `series` may be before the wall shows it stale: its expected interval times the stale factor. */
+export function staleAfterMilliseconds(layout: Pick<WallLayout, 'sources'>, series: Pick<Series, 'expectedInterval'>): number {
+  return (layout.sources?.telemetry?.staleFactor ?? DEFAULT_STALE_FACTOR) * durationMilliseconds(series.expectedInterval);
 }

@@ -1,23 +1,19 @@
 // Pure MQTT payload decoders: bytes + topic context -> telemetry samples, or one counted drop reason; never throws on any payload.
-import { z } from 'zod';
+import { parseJsonPath, valueAt, type JsonPathSegment } from '../../common/telemetry/json-path.ts';
+import {
+  DEFAULT_FUTURE_TOLERANCE,
+  DEFAULT_MAXIMUM_PAYLOAD_BYTES,
+  DecoderSchema,
+  PLACEHOLDER,
+  type DecodeResult,
+  type DecoderConfig,
+  type DropReason,
+  type Sample,
+} from '../../common/telemetry/schema.ts';
 import { durationMilliseconds } from '../../common/wall/duration.ts';
-import { DURATION_PATTERN, SERIES_ID_PATTERN as SERIES_PATTERN } from '../../common/wall/schema.ts';
-import { JsonPathError, parseJsonPath, valueAt, type JsonPathSegment } from './json-path.ts';
+import { SERIES_ID_PATTERN as SERIES_PATTERN } from '../../common/wall/patterns.ts';
 
-/** Why a payload was dropped. The list is fixed: it becomes the label set of a Prometheus counter. */
-export const DROP_REASONS = ['malformed_json', 'wrong_type', 'non_finite', 'too_large', 'unknown_topic', 'future_timestamp'] as const;
-export type DropReason = (typeof DROP_REASONS)[number];
-
-export interface Sample {
-  readonly series: string;
-  readonly value: number;
-  /** Epoch milliseconds (UTC). */
-  readonly time: number;
-}
-
-export type DecodeResult =
-  | { readonly ok: true; readonly samples: Sample[] }
-  | { readonly ok: false; readonly reason: DropReason; readonly detail: string };
+export { DROP_REASONS, DecoderSchema, type DecodeResult, type DecoderConfig, type DropReason, type Sample } from '../../common/telemetry/schema.ts';
 
 export interface DecodeContext {
   readonly topic: string;
@@ -29,98 +25,6 @@ export interface DecodeContext {
 
 export type Decoder = (payload: Uint8Array, context: DecodeContext) => DecodeResult;
 
-export const DEFAULT_MAXIMUM_PAYLOAD_BYTES = 64 * 1024;
-export const DEFAULT_FUTURE_TOLERANCE = '5m';
-
-const PLACEHOLDER = /\{([1-9][0-9]?|id)\}/g;
-
-function seriesTemplate(allowEntityId: boolean) {
-  return z
-    .string()
-    .superRefine((template, context) => {
-      if (!allowEntityId && template.includes('{id}')) {
-        context.addIssue({ code: 'custom', message: `'{id}' is only known to the ngsi-ld decoder; use {1}, {2} ... for topic levels` });
-      }
-      if (!SERIES_PATTERN.test(template.replace(PLACEHOLDER, 'x'))) {
-        context.addIssue({
-          code: 'custom',
-          message: `series template '${template}' must give field.indicator[.instance] in lowercase, with {1}, {2}${allowEntityId ? ', {id}' : ''} placeholders, e.g. pctt.water_level.{1}`,
-        });
-      }
-    })
-    .meta({ description: 'Series id or template, e.g. pctt.water_level.{1}: {n} is the n-th captured topic level' });
-}
-
-const jsonPath = z
-  .string()
-  .superRefine((path, context) => {
-    try {
-      parseJsonPath(path);
-    } catch (error) {
-      context.addIssue({ code: 'custom', message: error instanceof JsonPathError ? error.message : String(error) });
-    }
-  })
-  .meta({ description: "JSONPath subset: $, .name, ['name'], [index], e.g. $.readings[0].value" });
-
-const commonOptions = {
-  scale: z.number().optional().meta({ description: 'Multiplies every value (unit conversion, e.g. 0.01 for cm to m); applied before offset' }),
-  offset: z.number().optional().meta({ description: 'Added to every value after scale' }),
-  maximumPayloadBytes: z
-    .int()
-    .positive()
-    .optional()
-    .meta({ description: `Larger payloads are dropped unread as too_large (default ${DEFAULT_MAXIMUM_PAYLOAD_BYTES})` }),
-  futureTolerance: z
-    .string()
-    .regex(DURATION_PATTERN, 'must be a duration like 30s, 5m or 1h')
-    .optional()
-    .meta({ description: `How far after arrival a payload time may lie before it is dropped as future_timestamp (default ${DEFAULT_FUTURE_TOLERANCE})` }),
-};
-
-const timePath = jsonPath.optional().meta({
-  description: 'Where the observation time is: ISO-8601 with a zone, or epoch seconds (< 1e11) or milliseconds; arrival time when absent',
-});
-
-export const DecoderSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('number'), series: seriesTemplate(false), ...commonOptions }).meta({
-    description: 'The payload is a number written as text, e.g. 3.54',
-  }),
-  z.strictObject({ kind: z.literal('json'), series: seriesTemplate(false), path: jsonPath, timePath, ...commonOptions }).meta({
-    description: 'A JSON payload with one value at path',
-  }),
-  z
-    .strictObject({
-      kind: z.literal('json-multi'),
-      paths: z
-        .record(z.string(), seriesTemplate(false))
-        .superRefine((paths, context) => {
-          if (Object.keys(paths).length === 0) context.addIssue({ code: 'custom', message: 'map at least one JSONPath to a series' });
-          for (const path of Object.keys(paths)) {
-            try {
-              parseJsonPath(path);
-            } catch (error) {
-              context.addIssue({ code: 'custom', path: [path], message: error instanceof Error ? error.message : String(error) });
-            }
-          }
-        })
-        .meta({ description: 'JSONPath -> series id or template, e.g. { "$.level": "pctt.water_level.{1}" }' }),
-      timePath,
-      ...commonOptions,
-    })
-    .meta({ description: 'A JSON object carrying several series' }),
-  z
-    .strictObject({
-      kind: z.literal('ngsi-ld'),
-      attributes: z
-        .record(z.string().min(1), seriesTemplate(true))
-        .refine((attributes) => Object.keys(attributes).length > 0, 'map at least one attribute to a series')
-        .meta({ description: 'Attribute name -> series id or template, e.g. { "height": "pctt.water_level.{id}" }' }),
-      ...commonOptions,
-    })
-    .meta({ description: 'An NGSI-LD entity (normalized or keyValues) or a Notification carrying entities' }),
-]);
-
-export type DecoderConfig = z.input<typeof DecoderSchema>;
 
 /** Validates `config` (throws a ZodError naming the bad field) and returns a decoder that never throws. */
 export function createDecoder(config: DecoderConfig): Decoder {

@@ -1,7 +1,7 @@
 // MQTT topic filters: the validation rules, captured levels, $-topics, and agreement with a naive regular-expression matcher.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileTopicFilter, TopicFilterError } from './topic-pattern.ts';
+import { compileTopicFilter, TopicFilterError } from './topic-filter.ts';
 
 describe('compileTopicFilter', () => {
   it.each([

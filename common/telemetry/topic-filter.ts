@@ -20,10 +20,20 @@ export class TopicFilterError extends Error {
 // MQTT strings are length-prefixed with 16 bits, so a longer filter can never reach a broker.
 const MAXIMUM_UTF8_BYTES = 65_535;
 
+/** UTF-8 length without TextEncoder, which the pure layer's libraries do not declare. */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const character of text) {
+    const code = character.codePointAt(0)!;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
 export function compileTopicFilter(filter: string): TopicFilter {
   if (filter.length === 0) throw new TopicFilterError('a topic filter must not be empty');
   if (filter.includes('\u0000')) throw new TopicFilterError(`topic filter '${filter}' contains the null character U+0000`);
-  if (new TextEncoder().encode(filter).byteLength > MAXIMUM_UTF8_BYTES) {
+  if (utf8Length(filter) > MAXIMUM_UTF8_BYTES) {
     throw new TopicFilterError(`topic filter is longer than ${MAXIMUM_UTF8_BYTES} bytes`);
   }
   const levels = filter.split('/');

@@ -49,3 +49,18 @@ export function valueAt(root: unknown, segments: readonly JsonPathSegment[]): un
   }
   return current;
 }
+
+/** Returns `root` with `value` written at `segments`, creating objects and arrays on the way (the encoder's inverse of valueAt). */
+export function withValueAt(root: unknown, segments: readonly JsonPathSegment[], value: unknown): unknown {
+  const [head, ...rest] = segments;
+  if (head === undefined) return value;
+  if (typeof head === 'number') {
+    const array: unknown[] = Array.isArray(root) ? [...(root as unknown[])] : [];
+    while (array.length < head) array.push(null);
+    array[head] = withValueAt(array[head], rest, value);
+    return array;
+  }
+  const record: Record<string, unknown> = typeof root === 'object' && root !== null && !Array.isArray(root) ? { ...(root as Record<string, unknown>) } : {};
+  record[head] = withValueAt(record[head], rest, value);
+  return record;
+}
