@@ -1,5 +1,5 @@
 // Builds the assignment of a set of screens from a layout and its plan: what main sends a renderer on hello and on every change.
-import { seriesOfPanel, type WallLayout, type WallPlan } from '../wall/index.ts';
+import { seriesOfPanel, staleAfterMilliseconds, type WallLayout, type WallPlan } from '../wall/index.ts';
 import type { Assignment, SeriesView } from './messages.ts';
 
 export interface AssignmentInput {
@@ -37,6 +37,7 @@ export function buildAssignment({ layout, plan, sceneId, screens, layoutVersion,
         name: item.name,
         unit: item.unit,
         expectedInterval: item.expectedInterval,
+        staleAfter: staleAfterMilliseconds(layout, item),
         ...(item.decimals === undefined ? {} : { decimals: item.decimals }),
         ...(item.levels === undefined ? {} : { levels: item.levels }),
       }),

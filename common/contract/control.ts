@@ -86,3 +86,51 @@ export interface IdentifyAnswer {
 export interface SessionInfo {
   readonly actor: string;
 }
+
+/** A broker the wall subscribes to, as the console shows it (never with credentials). */
+export interface BrokerStatus {
+  readonly id: string;
+  /** Host and port only. */
+  readonly url: string;
+  readonly state: 'connecting' | 'connected' | 'reconnecting' | 'closed';
+  readonly embedded: boolean;
+  /** Why the wall does not even try (a secret that cannot be read, a port taken). */
+  readonly problem?: string;
+}
+
+/** One series of the layout and how fresh its latest value is. */
+export interface SeriesFreshness {
+  readonly id: string;
+  readonly field: string;
+  readonly name: LocalisedName;
+  readonly unit: string;
+  /** The latest value and its observation time (epoch ms); null while none has arrived. */
+  readonly value: number | null;
+  readonly time: number | null;
+  /** Older than staleAfter, or none yet. */
+  readonly stale: boolean;
+  /** Milliseconds: expected interval × stale factor. */
+  readonly staleAfter: number;
+}
+
+/** GET /api/telemetry, and an /api/events message whenever a series turns stale or fresh or a broker connects or drops. */
+export interface TelemetryState {
+  readonly type: 'telemetry';
+  /** Server clock when built, epoch ms (ages are measured from it). */
+  readonly at: number;
+  readonly brokers: readonly BrokerStatus[];
+  /** Stale series first (oldest first), then the fresh ones. */
+  readonly series: readonly SeriesFreshness[];
+  readonly messages: { readonly accepted: number; readonly dropped: number };
+}
+
+/** GET /api/telemetry/topics: messages per topic, busiest first (at most the 1 000 busiest topics are kept). */
+export interface TopicCount {
+  readonly topic: string;
+  readonly accepted: number;
+  readonly dropped: number;
+  /** Drops by reason, only the reasons seen. */
+  readonly reasons: Readonly<Record<string, number>>;
+  /** When the last message arrived, epoch ms. */
+  readonly lastAt: number;
+}

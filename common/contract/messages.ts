@@ -103,6 +103,8 @@ export const SeriesViewSchema = z.strictObject({
   unit: z.string(),
   decimals: z.int().optional(),
   expectedInterval: z.string(),
+  /** Milliseconds after its observation time at which a value is shown stale: expected interval × the layout's stale factor. */
+  staleAfter: z.number().positive(),
   levels: z.array(LevelSchema).optional(),
 });
 

@@ -30,9 +30,9 @@ export function layoutCopy(source: string, edit: (text: string) => string = (tex
   return file;
 }
 
-export async function startWall(options: { layout: string; port?: number; dataDirectory?: string; demo?: boolean }): Promise<Wall> {
+export async function startWall(options: { layout: string; port?: number; brokerPort?: number; dataDirectory?: string; demo?: boolean }): Promise<Wall> {
   const dataDirectory = options.dataDirectory ?? mkdtempSync(path.join(tmpdir(), 'ioc-wall-data-'));
-  const args = ['serve', '--layout', options.layout, '--port', String(options.port ?? 0), '--data-dir', dataDirectory, ...(options.demo === false ? [] : ['--demo'])];
+  const args = ['serve', '--layout', options.layout, '--port', String(options.port ?? 0), '--broker-port', String(options.brokerPort ?? 0), '--data-dir', dataDirectory, ...(options.demo === false ? [] : ['--demo'])];
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [path.join(ROOT, 'bin/ioc-wall.js'), ...args], { cwd: ROOT });
   let stderr = '';
   let stdout = '';

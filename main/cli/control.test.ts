@@ -19,7 +19,7 @@ interface Server {
 }
 
 function serve(dataDirectory: string, environment: NodeJS.ProcessEnv = { IOC_WALL_ADMIN_TOKEN: TOKEN }): Promise<Server> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDirectory], { cwd: ROOT, env: { ...process.env, IOC_WALL_ADMIN_TOKEN: undefined, ...environment } });
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--broker-port', '0', '--data-dir', dataDirectory], { cwd: ROOT, env: { ...process.env, IOC_WALL_ADMIN_TOKEN: undefined, ...environment } });
   running.add(child);
   let stdout = '';
   let stderr = '';

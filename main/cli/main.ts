@@ -14,7 +14,7 @@ usage:
   ioc-wall describe <layout.yaml> [--json]      screens, fields, series, scenes and each screen's slices
   ioc-wall doctor [--json]                      what this machine has, with install hints
   ioc-wall schema                               the layout format's JSON Schema, for editors
-  ioc-wall serve [--layout <file>] [--port <n>] [--host 127.0.0.1] [--data-dir <dir>] [--demo] [--json]
+  ioc-wall serve [--layout <file>] [--port <n>] [--host 127.0.0.1] [--broker-port <n>] [--data-dir <dir>] [--demo] [--json]
                                                 run the wall: one page per screen at /screen/<id>
   ioc-wall scenes list|activate <id>|previous [--server <url>] [--json]
                                                 switch the wall's scene (token in IOC_WALL_TOKEN)
@@ -39,6 +39,7 @@ export async function main(argv: readonly string[], output: CliOutput = processO
         version: { type: 'boolean' },
         layout: { type: 'string' },
         port: { type: 'string' },
+        'broker-port': { type: 'string' },
         host: { type: 'string' },
         'data-dir': { type: 'string' },
         demo: { type: 'boolean', default: false },
@@ -76,7 +77,7 @@ export async function main(argv: readonly string[], output: CliOutput = processO
       // Loaded on demand: the server's dependencies are not needed to validate a file.
       const { serveCommand } = await import('./serve.ts');
       return serveCommand(
-        { layout: values.layout, port: values.port, host: values.host, dataDir: values['data-dir'], demo: values.demo ?? false, json },
+        { layout: values.layout, port: values.port, brokerPort: values['broker-port'], host: values.host, dataDir: values['data-dir'], demo: values.demo ?? false, json },
         output,
       );
     }

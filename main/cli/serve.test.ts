@@ -26,7 +26,7 @@ function layoutFolder(): { file: string; dataDirectory: string } {
 }
 
 function serve(...args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/ioc-wall.js'), 'serve', '--port', '0', ...args], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/ioc-wall.js'), 'serve', '--port', '0', '--broker-port', '0', ...args], {
     cwd: ROOT,
     env: { ...process.env, IOC_WALL_LOG_LEVEL: 'info' },
   });
@@ -95,7 +95,7 @@ describe('ioc-wall serve', () => {
 
   it('prints one JSON line with --json', async () => {
     const { file, dataDirectory } = layoutFolder();
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/ioc-wall.js'), 'serve', '--port', '0', '--json', '--layout', file, '--data-dir', dataDirectory]);
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/ioc-wall.js'), 'serve', '--port', '0', '--broker-port', '0', '--json', '--layout', file, '--data-dir', dataDirectory]);
     running.add(child);
     const line = await new Promise<string>((resolve) => child.stdout.setEncoding('utf8').once('data', resolve));
     expect(JSON.parse(line)).toEqual({ event: 'listening', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), port: expect.any(Number), host: '127.0.0.1' });
@@ -136,7 +136,7 @@ describe('ioc-wall serve', () => {
     copyFileSync(file, backup);
 
     writeFileSync(file, broken);
-    const refused = spawn(process.execPath, [path.join(ROOT, 'bin/ioc-wall.js'), 'serve', '--port', '0', '--layout', file, '--data-dir', dataDirectory]);
+    const refused = spawn(process.execPath, [path.join(ROOT, 'bin/ioc-wall.js'), 'serve', '--port', '0', '--broker-port', '0', '--layout', file, '--data-dir', dataDirectory]);
     let refusal = '';
     refused.stderr.on('data', (text) => (refusal += text));
     expect(await exitOf(refused as ChildProcessWithoutNullStreams)).toBe(1);

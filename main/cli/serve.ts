@@ -13,6 +13,11 @@ import { LOOPBACK_HOSTS, RendererMissingError, startHttpServer } from '../servic
 import { layoutAssetPath } from '../services/layout-file.ts';
 import { LayoutUnavailableError, loadLayout, watchLayout } from '../services/layout-source.ts';
 import { createLogger } from '../services/logger.ts';
+import { WallMetrics } from '../services/metrics.ts';
+import { TelemetryApi } from '../services/telemetry-api.ts';
+import { DEFAULT_BROKER_PORT, TelemetryService } from '../services/telemetry.ts';
+import { BrokerPortTakenError } from '../../device-drivers/mqtt/embedded-broker.ts';
+import { TelemetryRouter } from '../core/telemetry-router.ts';
 import { nodeScheduler } from '../services/node-scheduler.ts';
 import { ExitCode, type CliOutput } from './io.ts';
 import { DEFAULT_PORT } from './doctor.ts';
@@ -24,6 +29,8 @@ export const RENDERER_DIRECTORY = path.join(PACKAGE_ROOT, 'dist', 'renderer');
 export interface ServeOptions {
   readonly layout?: string;
   readonly port?: string;
+  /** Port of the embedded MQTT broker (started when the layout names none); 0 takes a free one. */
+  readonly brokerPort?: string;
   readonly host?: string;
   readonly dataDir?: string;
   readonly demo: boolean;
@@ -43,6 +50,11 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
   const port = options.port === undefined ? DEFAULT_PORT : Number(options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     output.err(`ioc-wall serve: --port must be a whole number from 0 to 65535 (0 takes a free port), not '${options.port}'`);
+    return ExitCode.usage;
+  }
+  const brokerPort = options.brokerPort === undefined ? DEFAULT_BROKER_PORT : Number(options.brokerPort);
+  if (!Number.isInteger(brokerPort) || brokerPort < 0 || brokerPort > 65_535) {
+    output.err(`ioc-wall serve: --broker-port must be a whole number from 0 to 65535 (0 takes a free port), not '${options.brokerPort}'`);
     return ExitCode.usage;
   }
   const file = path.resolve(options.layout ?? DEFAULT_LAYOUT);
@@ -80,12 +92,32 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
     logger.warn({ file, savedAt: loaded.fromLastGood.savedAt, problems }, 'layout has errors: running the last good copy');
   }
 
-  const store = StateStore.open(dataDirectory);
   const bridge = new BridgeHost(nodeScheduler.now);
+  const router = new TelemetryRouter({
+    scheduler: nodeScheduler,
+    simulated: options.demo,
+    onDrop: ({ reason, topic, detail, suppressed }) => logger.warn({ reason, topic, detail, suppressedSinceLastReport: suppressed }, 'MQTT message dropped'),
+  });
+  router.setLayout(loaded.layout);
+  let telemetry: TelemetryService;
+  try {
+    telemetry = await TelemetryService.start({ layoutFile: file, demo: options.demo, brokerPort, router, scheduler: nodeScheduler, logger }, loaded.layout);
+  } catch (error) {
+    router.dispose();
+    if (!(error instanceof BrokerPortTakenError)) throw error;
+    output.err(`ioc-wall serve: embedded MQTT broker: ${error.message}`);
+    return ExitCode.failed;
+  }
+  const metrics = new WallMetrics({ bridge, router, brokers: () => telemetry.brokers() });
+  router.setMetrics(metrics);
+  const telemetryApi = new TelemetryApi({ router, brokers: () => telemetry.brokers(), onDidChangeBrokers: telemetry.onDidChangeBrokers, scheduler: nodeScheduler });
+
+  const store = StateStore.open(dataDirectory);
   const initialScene = store.committedScene();
   const runtime = new WallRuntime({
     scheduler: nodeScheduler,
     bridge,
+    feed: router,
     demo: options.demo,
     persistence: { commit: (scene) => store.commitScene(scene) },
     ...(initialScene ? { initialScene } : {}),
@@ -101,7 +133,9 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
 
   const watcher = watchLayout(file, dataDirectory, logger, {
     onDidAccept: (layout) => {
+      router.setLayout(layout);
       const version = runtime.setLayout(layout);
+      telemetry.setLayout(layout).catch((error: Error) => logger.error({ error: error.message }, 'telemetry could not follow the new layout'));
       lastError = undefined;
       logger.info({ file, version }, 'layout reloaded');
     },
@@ -120,7 +154,7 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
       rendererDirectory: RENDERER_DIRECTORY,
       bridge,
       logger,
-      routes: [controlApi({ runtime, commands, authenticator, store })],
+      routes: [controlApi({ runtime, commands, authenticator, store, telemetry: telemetryApi }), telemetryApi.route(), metrics.route()],
       wall: {
         describe: () => runtime.describe(),
         screenIds: () => runtime.layout?.screens.map((screen) => screen.id) ?? [],
@@ -142,6 +176,9 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
   } catch (error) {
     watcher.dispose();
     runtime.dispose();
+    telemetryApi.dispose();
+    await telemetry.dispose();
+    router.dispose();
     store.dispose();
     const code = (error as NodeJS.ErrnoException).code;
     if (error instanceof RendererMissingError) output.err(`ioc-wall serve: ${error.message}`);
@@ -152,9 +189,10 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
 
   const listening = server.url;
   output.out(options.json ? JSON.stringify({ event: 'listening', url: listening, port: server.port, host }) : `ioc-wall: listening on ${listening}`);
-  logger.info({ url: listening, layout: file, dataDirectory, demo: options.demo, adminToken: adminToken.source }, 'wall serving');
+  logger.info({ url: listening, layout: file, dataDirectory, demo: options.demo, adminToken: adminToken.source, broker: telemetry.embeddedUrl }, 'wall serving');
   // The console link carries a one-time code in its fragment (never sent in a request line, so never in a log).
   output.err(`ioc-wall: console (sign-in link, valid once for 10 minutes): ${listening}/console#login=${authenticator.newLoginCode()}`);
+  if (telemetry.embeddedUrl) output.err(`ioc-wall: embedded MQTT broker on ${telemetry.embeddedUrl} (loopback only)${options.demo ? ', carrying the demo values' : ''}`);
   output.err(`ioc-wall: control API token: ${adminToken.source === 'IOC_WALL_ADMIN_TOKEN' ? 'the IOC_WALL_ADMIN_TOKEN you set' : `in ${adminToken.source}`}`);
 
   return new Promise((resolve) => {
@@ -166,6 +204,9 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
       watcher.dispose();
       await server.close();
       runtime.dispose();
+      telemetryApi.dispose();
+      await telemetry.dispose();
+      router.dispose();
       bridge.dispose();
       store.dispose();
       resolve(ExitCode.ok);

@@ -1,6 +1,7 @@
 // Demo mode: the layout's series generators as a live feed, a new value at each step of each series, marked simulated.
 import type { Disposable, HistoryPoint, Scheduler, SeriesValue } from '../../common/contract/index.ts';
-import { demoSeries, type DemoSeries, type WallLayout } from '../../common/wall/index.ts';
+import type { TelemetryRouter } from './telemetry-router.ts';
+import { demoSeries, durationMilliseconds, type DemoSeries, type WallLayout } from '../../common/wall/index.ts';
 
 /** No generator ticks faster than this, whatever its expected interval. */
 const MINIMUM_STEP_MILLISECONDS = 1_000;
@@ -77,4 +78,37 @@ export class DemoFeed implements Disposable {
     this.disposed = true;
     this.timer?.dispose();
   }
+}
+
+/** The longest chart window of the layout: how much generated history the demo backfills. */
+export function longestChartWindow(layout: WallLayout): number {
+  return Math.max(0, ...layout.panels.map((panel) => (panel.type === 'chart' ? durationMilliseconds(panel.window) : 0)));
+}
+
+/** What a demo feed goes into: past values once, then each value as the wall would receive it. */
+export interface DemoSink {
+  seedHistory(id: string, points: readonly HistoryPoint[]): void;
+  take(values: Record<string, SeriesValue>): void;
+}
+
+/** Starts a demo feed into `sink`: the generators' past for charts, their current values at once, then every step. */
+export function startDemo(layout: WallLayout, scheduler: Scheduler, sink: DemoSink, seed = 1): DemoFeed {
+  const feed = new DemoFeed(layout, scheduler, (values) => sink.take(values), seed);
+  const window = longestChartWindow(layout);
+  for (const series of layout.series) sink.seedHistory(series.id, feed.history(series.id, window));
+  sink.take(feed.snapshot());
+  return feed;
+}
+
+/** Demo values straight into a router, as if decoded from a broker: for tests of what lies downstream of ingest. */
+export function routerSink(router: Pick<TelemetryRouter, 'seedHistory' | 'ingest'>, scheduler: Scheduler): DemoSink {
+  return {
+    seedHistory: (id, points) => router.seedHistory(id, points),
+    take: (values) =>
+      router.ingest({
+        topic: 'demo',
+        receivedAt: scheduler.now(),
+        result: { ok: true, samples: Object.entries(values).map(([series, { value, time }]) => ({ series, value, time })) },
+      }),
+  };
 }

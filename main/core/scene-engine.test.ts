@@ -6,6 +6,8 @@ import { nextEvent } from '../../common/contract/bridge.suite.ts';
 import { BridgeHost, connectWallBridge, MemoryNetwork, type Disposable, type WallBridge } from '../../common/contract/index.ts';
 import { nodeScheduler } from '../services/node-scheduler.ts';
 import { parseLayout } from '../../common/wall/index.ts';
+import { routerSink, startDemo } from './demo-feed.ts';
+import { TelemetryRouter } from './telemetry-router.ts';
 import { LayoutChangedError, SupersededError, UnknownSceneError, WallRuntime, type CommittedScene } from './wall-runtime.ts';
 
 const REFERENCE = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../wall-layouts/ioc-province.yaml');
@@ -54,10 +56,13 @@ describe('scene switching', () => {
     network.onDidAccept((connection) => host.accept(connection, 'memory'));
     const log: string[] = [];
     const commits: CommittedScene[] = [];
+    const router = new TelemetryRouter({ scheduler: clock, simulated: options.demo ?? false });
+    router.setLayout(layout);
     const runtime = new WallRuntime({
       scheduler: clock,
       bridge: host,
       demo: options.demo ?? false,
+      feed: router,
       timing: { prepareMilliseconds: 150, commitLeadMilliseconds: 30, flipReportMilliseconds: 400 },
       ...(options.initialScene ? { initialScene: options.initialScene } : {}),
       persistence: {
@@ -69,7 +74,8 @@ describe('scene switching', () => {
       },
     });
     runtime.setLayout(layout);
-    cleanup.push(host, runtime);
+    cleanup.push(host, router, runtime);
+    if (options.demo) cleanup.push(startDemo(layout, clock, routerSink(router, clock)));
     const screens = async (behaviours: Record<string, Behaviour>, buildMilliseconds = 20) => {
       const bridges: WallBridge[] = [];
       for (const [screen, behaviour] of Object.entries(behaviours)) {

@@ -6,6 +6,8 @@ import { nextEvent } from '../../common/contract/bridge.suite.ts';
 import { BridgeHost, connectWallBridge, ManualScheduler, MemoryNetwork, type Assignment, type Disposable, type Values, type WallBridge } from '../../common/contract/index.ts';
 import { nodeScheduler } from '../services/node-scheduler.ts';
 import { parseLayout, type WallLayout } from '../../common/wall/index.ts';
+import { routerSink, startDemo } from './demo-feed.ts';
+import { TelemetryRouter } from './telemetry-router.ts';
 import { WallRuntime } from './wall-runtime.ts';
 
 const REFERENCE = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../wall-layouts/ioc-province.yaml');
@@ -27,14 +29,20 @@ describe('the wall runtime', () => {
     const scheduler = new ManualScheduler(Date.UTC(2026, 10, 26, 3, 0)); // 10:00 in Huế
     const bridge = new BridgeHost(scheduler.now);
     network.onDidAccept((connection) => bridge.accept(connection, 'memory'));
-    const runtime = new WallRuntime({ scheduler, bridge, demo });
-    cleanup.push(bridge, runtime);
+    const router = new TelemetryRouter({ scheduler, simulated: demo });
+    const runtime = new WallRuntime({ scheduler, bridge, demo, feed: router });
+    cleanup.push(bridge, router, runtime);
+    const setLayout = (layout: WallLayout) => {
+      router.setLayout(layout);
+      if (demo) cleanup.push(startDemo(layout, scheduler, routerSink(router, scheduler)));
+      return runtime.setLayout(layout);
+    };
     const screen = (...screens: string[]): WallBridge => {
       const client = connectWallBridge({ transport: network.transport, screens, client: 'screen', scheduler: nodeScheduler });
       cleanup.push(client);
       return client;
     };
-    return { runtime, scheduler, screen, bridge };
+    return { runtime, scheduler, screen, bridge, setLayout };
   }
 
   it("assigns a screen its slices of the default scene, with the series its panels show", async () => {
@@ -49,8 +57,8 @@ describe('the wall runtime', () => {
   });
 
   it('sends simulated values and chart history in demo mode, then each new step', async () => {
-    const { runtime, screen, scheduler } = setUp(true);
-    runtime.setLayout(reference());
+    const { setLayout, screen, scheduler } = setUp(true);
+    setLayout(reference());
     const client = screen('S17');
     const first: Values = await nextEvent(client.onDidUpdateValues);
     const kimLong = first.values['pctt.water_level.kim_long'];
@@ -102,10 +110,10 @@ describe('the wall runtime', () => {
   });
 
   it('leaves no timer behind when disposed', () => {
-    const { runtime, scheduler } = setUp(true);
-    runtime.setLayout(reference());
-    expect(scheduler.pending).toBe(1);
-    runtime.dispose();
+    const { setLayout, scheduler } = setUp(true);
+    setLayout(reference());
+    expect(scheduler.pending).toBeGreaterThan(0);
+    for (const item of cleanup.splice(0).reverse()) item.dispose();
     expect(scheduler.pending).toBe(0);
   });
 });

@@ -11,10 +11,10 @@ import {
   type HistoryPoint,
   type IdentifyAnswer,
   type ScreenHealth,
+  type Event,
   type SeriesValue,
 } from '../../common/contract/index.ts';
 import { describeWall, durationMilliseconds, planWall, type WallDescription, type WallLayout, type WallPlan } from '../../common/wall/index.ts';
-import { DemoFeed } from './demo-feed.ts';
 import { LayoutChangedError, SceneSwitch, SupersededError, type CommittedScene, type SwitchOutcome } from './scene-switch.ts';
 
 export { LayoutChangedError, SupersededError, type CommittedScene, type SwitchOutcome } from './scene-switch.ts';
@@ -55,12 +55,19 @@ export class UnknownSceneError extends Error {
   }
 }
 
+/** Where series values come from (the telemetry router): the latest ones, chart history, and changes as they happen. */
+export interface SeriesFeed {
+  snapshot(ids: Iterable<string>): Record<string, SeriesValue>;
+  history(id: string, milliseconds: number): HistoryPoint[];
+  readonly onDidChange: Event<Record<string, SeriesValue>>;
+}
+
 export interface WallRuntimeOptions {
   readonly scheduler: Scheduler;
   readonly bridge: BridgeHost;
-  /** Simulated values from the layout's generators (serve --demo). */
+  /** The wall shows simulated values (serve --demo): assignments say so. */
   readonly demo: boolean;
-  readonly seed?: number;
+  readonly feed?: SeriesFeed;
   readonly persistence?: ScenePersistence;
   /** The scene committed before the last stop (from the state database). */
   readonly initialScene?: CommittedScene;
@@ -71,7 +78,6 @@ interface Current {
   readonly layout: WallLayout;
   readonly plan: WallPlan;
   readonly version: number;
-  readonly feed?: DemoFeed;
 }
 
 /** A screen page (not the wall preview, which shows every screen but is none of them). */
@@ -112,6 +118,7 @@ export class WallRuntime implements Disposable {
     );
     this.subscriptions.add(bridge.onDidReady(({ client, switchId }) => (this.preparing?.id === switchId ? this.preparing : this.flipping.get(switchId))?.markReady(client)));
     this.subscriptions.add(bridge.onDidFlip(({ client, flip }) => this.flipping.get(flip.switchId)?.markFlipped(client, flip)));
+    if (options.feed) this.subscriptions.add(options.feed.onDidChange((values) => this.broadcast(values)));
     this.committed = options.initialScene;
   }
 
@@ -226,10 +233,8 @@ export class WallRuntime implements Disposable {
   /** Takes a validated layout: every connected screen gets its new assignment at once. */
   setLayout(layout: WallLayout): number {
     this.abandonPreparing(new LayoutChangedError());
-    this.current?.feed?.dispose();
     const version = this.layoutVersion + 1;
-    const feed = this.options.demo ? new DemoFeed(layout, this.options.scheduler, (values) => this.broadcast(values), this.options.seed) : undefined;
-    this.current = { layout, plan: planWall(layout), version, ...(feed ? { feed } : {}) };
+    this.current = { layout, plan: planWall(layout), version };
     for (const client of this.options.bridge.clients) this.assign(client);
     return version;
   }
@@ -288,15 +293,19 @@ export class WallRuntime implements Disposable {
 
   /** The current values (and chart history) of an assignment's series, but those the client already follows. */
   private sendValues(client: BridgeClient, assignment: Assignment, following: ReadonlySet<string> = new Set()): void {
-    const feed = this.current?.feed;
+    const feed = this.options.feed;
     if (!feed) return;
     const series = assignment.series.map((item) => item.id).filter((id) => !following.has(id));
     const history: Record<string, HistoryPoint[]> = {};
     for (const { panel } of assignment.panels) {
       if (panel.type !== 'chart') continue;
-      for (const id of panel.series) history[id] = feed.history(id, durationMilliseconds(panel.window));
+      for (const id of panel.series) {
+        const points = feed.history(id, durationMilliseconds(panel.window));
+        if (points.length > 0) history[id] = points;
+      }
     }
-    if (series.length > 0 || Object.keys(history).length > 0) client.send({ type: 'values', values: feed.snapshot(series), history });
+    const values = feed.snapshot(series);
+    if (Object.keys(values).length > 0 || Object.keys(history).length > 0) client.send({ type: 'values', values, history });
   }
 
   private broadcast(values: Record<string, SeriesValue>): void {
@@ -307,7 +316,6 @@ export class WallRuntime implements Disposable {
   }
 
   dispose(): void {
-    this.current?.feed?.dispose();
     this.subscriptions.dispose();
     this.stateChanged.dispose();
   }

@@ -1,7 +1,7 @@
 // The control API: scenes, state, audit and console sessions, every control call through the one command path.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { SceneState, SceneSummary, SessionInfo, SwitchOutcome } from '../../common/contract/index.ts';
+import type { Event, SceneState, SceneSummary, SessionInfo, SwitchOutcome, TelemetryState } from '../../common/contract/index.ts';
 import { LayoutChangedError, SupersededError, UnknownSceneError, type WallRuntime } from '../core/wall-runtime.ts';
 import type { CommandPath } from '../core/command-path.ts';
 import { SESSION_COOKIE, type Authenticator } from './auth.ts';
@@ -13,6 +13,13 @@ export interface ControlApiOptions {
   readonly commands: CommandPath;
   readonly authenticator: Authenticator;
   readonly store: StateStore;
+  /** Telemetry freshness and broker links, also pushed on /api/events. */
+  readonly telemetry?: TelemetryStateSource;
+}
+
+export interface TelemetryStateSource {
+  state(): TelemetryState;
+  readonly onDidChange: Event<void>;
 }
 
 const SceneParameters = z.strictObject({ id: z.string().regex(/^[a-z0-9_]{1,64}$/, 'a scene id is a lowercase word') });
@@ -34,7 +41,7 @@ const UNAUTHORISED = {
   message: 'not signed in: send Authorization: Bearer <token> (the admin token: IOC_WALL_ADMIN_TOKEN, or the file named at start-up), or open the console link printed at start-up',
 };
 
-export function controlApi({ runtime, commands, authenticator, store }: ControlApiOptions): RouteRegistration {
+export function controlApi({ runtime, commands, authenticator, store, telemetry }: ControlApiOptions): RouteRegistration {
   const stateOf = (): SceneState => {
     const { sceneId, version, committedAt, previousSceneId } = runtime.scene;
     return { type: 'state', scene: { id: sceneId, version, committedAt, previous: previousSceneId }, pending: runtime.pendingSwitch ?? null };
@@ -94,7 +101,13 @@ export function controlApi({ runtime, commands, authenticator, store }: ControlA
         const send = () => socket.send(JSON.stringify(stateOf()));
         send();
         const subscription = runtime.onDidChangeState(send);
-        socket.on('close', () => subscription.dispose());
+        const sendTelemetry = () => socket.send(JSON.stringify(telemetry!.state()));
+        if (telemetry) sendTelemetry();
+        const telemetrySubscription = telemetry?.onDidChange(sendTelemetry);
+        socket.on('close', () => {
+          subscription.dispose();
+          telemetrySubscription?.dispose();
+        });
         socket.on('message', () => undefined);
       },
     );
