@@ -2,7 +2,19 @@
 import type { AuditEntry, IdentifyAnswer, SceneState, SceneSummary, SessionInfo, SwitchOutcome, WallHealth } from '../../common/contract/control.ts';
 import type { WallDescription } from '../../common/wall/describe.ts';
 
-export type { AuditEntry, IdentifyAnswer, SceneState, SceneSummary, ScreenHealth, SessionInfo, SwitchOutcome, WallHealth } from '../../common/contract/control.ts';
+export type {
+  AuditEntry,
+  BrokerStatus,
+  IdentifyAnswer,
+  SceneState,
+  SceneSummary,
+  ScreenHealth,
+  SeriesFreshness,
+  SessionInfo,
+  SwitchOutcome,
+  TelemetryState,
+  WallHealth,
+} from '../../common/contract/control.ts';
 export type ScreenOutcome = keyof SwitchOutcome['screens'];
 export type { WallDescription };
 
@@ -55,6 +67,8 @@ export const api = {
   scenes: () => request<SceneSummary[]>('GET', '/api/scenes'),
   state: () => request<SceneState>('GET', '/api/state'),
   audit: (limit: number) => request<AuditEntry[]>('GET', `/api/audit?limit=${limit}`),
+  /** Brokers, message counts and every series' freshness; 404 from a server older than live telemetry. Checked by the caller (telemetryStateOf). */
+  telemetry: () => request<unknown>('GET', '/api/telemetry'),
   activate: (sceneId: string) => request<SwitchOutcome>('POST', `/api/scenes/${encodeURIComponent(sceneId)}/activate`),
   previous: () => request<SwitchOutcome>('POST', '/api/scenes/previous'),
   /** Who this browser is signed in as (the cookie is HttpOnly: only the server can tell); 401 when nobody. */

@@ -1,7 +1,18 @@
-// The console's one controller: holds what the page knows (layout, scene state, session, health, audit, commands), runs the commands, feeds the views.
+// The console's one controller: holds what the page knows (layout, scene state, session, health, telemetry, audit, commands), runs the commands, feeds the views.
 import { DisposableStore, type Disposable, type Scheduler } from '../../common/contract/events.ts';
 import { parseAccelerator, type KeyChord, type Platform } from './accelerator.ts';
-import { ApiError, type Api, type AuditEntry, type SceneState, type SceneSummary, type ScreenOutcome, type SwitchOutcome, type WallDescription, type WallHealth } from './api.ts';
+import {
+  ApiError,
+  type Api,
+  type AuditEntry,
+  type SceneState,
+  type SceneSummary,
+  type ScreenOutcome,
+  type SwitchOutcome,
+  type TelemetryState,
+  type WallDescription,
+  type WallHealth,
+} from './api.ts';
 import { AuditView } from './audit-view.ts';
 import { failureOf, outcomeByScreen } from './command-outcome.ts';
 import { element } from './dom.ts';
@@ -10,7 +21,7 @@ import { listenForHotkeys } from './hotkeys.ts';
 import { identifyFailureOf, type IdentifyOutcome } from './identify-outcome.ts';
 import { IdentifyView } from './identify-view.ts';
 import { NoticeView } from './notice-view.ts';
-import { poll } from './poller.ts';
+import { poll, type Poller } from './poller.ts';
 import { ResultView, type CommandRecord } from './result-view.ts';
 import { SceneButtonsView } from './scene-buttons-view.ts';
 import type { EventsConnection, SceneEvents } from './scene-events.ts';
@@ -18,8 +29,11 @@ import { ScreensView } from './screens-view.ts';
 import { publishStatus } from './status.ts';
 import { StateView } from './state-view.ts';
 import { STRINGS, type Localised } from './strings.ts';
+import { NO_LAYOUT_NAMES, serverTimeNow, summariseTelemetry, telemetryStateOf, type LayoutNames, type TelemetrySummary } from './telemetry-state.ts';
+import { TelemetryView, type TelemetryViewModel } from './telemetry-view.ts';
 import { wallClock, type WallClock } from './wall-time.ts';
 import { PreviewView } from './preview-view.ts';
+import { SecondTicker } from '../screen/second-ticker.ts';
 
 export interface ConsoleAppOptions {
   readonly root: HTMLElement;
@@ -35,6 +49,8 @@ export interface ConsoleAppOptions {
 
 const HEALTH_PERIOD = 2_000;
 const AUDIT_PERIOD = 10_000;
+/** The socket brings stale/fresh turns at once; the poll keeps the message counts current and covers a socket that is down. */
+const TELEMETRY_PERIOD = 10_000;
 const AUDIT_ROWS = 20;
 const COMMANDS_KEPT = 10;
 /** How long the screens show their identity when the button is pressed. */
@@ -50,6 +66,9 @@ export class ConsoleApp implements Disposable {
   private readonly identifyView: IdentifyView;
   private readonly screens = new ScreensView();
   private readonly auditView = new AuditView();
+  private readonly telemetryView = new TelemetryView();
+  /** Redraws the telemetry section each second while an age is shown: ages count up between the server's messages. */
+  private readonly telemetryTicker: SecondTicker;
   private readonly preview = new PreviewView();
 
   private clock: WallClock = wallClock(undefined);
@@ -58,6 +77,8 @@ export class ConsoleApp implements Disposable {
   private chords = new Map<string, KeyChord>();
   private state: SceneState | undefined;
   private eventsConnection: EventsConnection;
+  /** The first connect needs no telemetry catch-up: start() reads it anyway. */
+  private eventsWereConnected = false;
   private signedIn = false;
   private actor: string | undefined;
   private sessionBusy = false;
@@ -72,6 +93,13 @@ export class ConsoleApp implements Disposable {
   private readonly commands: CommandRecord[] = [];
   private nextSequence = 1;
   private screenOutcomes: ReadonlyMap<string, ScreenOutcome> = new Map();
+  private telemetry: TelemetryState | undefined;
+  /** When `telemetry` arrived, on this page's monotonic clock: its `at` plus the time since is the server's clock now. */
+  private telemetryReceivedAt = 0;
+  /** Why there is no telemetry to show, when there is none. */
+  private telemetryProblem: Exclude<TelemetryViewModel, { kind: 'live' }> = { kind: 'loading' };
+  private telemetryPoller: Poller | undefined;
+  private layoutNames: LayoutNames = NO_LAYOUT_NAMES;
   private lastResult: unknown;
   private lastError: string | undefined;
 
@@ -91,15 +119,34 @@ export class ConsoleApp implements Disposable {
         'layout',
         element('div', 'column controls', this.stateView.element, this.sceneButtons.element, this.results.element),
         // Under the screen tiles: the technician checks which physical screen is which against them.
-        element('div', 'column watch', this.preview.element, this.screens.element, this.identifyView.element, this.auditView.element),
+        element(
+          'div',
+          'column watch',
+          this.preview.element,
+          this.screens.element,
+          this.telemetryView.element,
+          this.identifyView.element,
+          this.auditView.element,
+        ),
       ),
     );
 
+    this.telemetryTicker = this.store.add(new SecondTicker(() => this.renderTelemetry(), () => this.serverNow(), options.scheduler));
     this.store.add(options.events.onDidChangeState((state) => this.acceptState(state)));
+    this.store.add(
+      options.events.onDidChangeTelemetry((telemetry) => {
+        // The socket's messages come in order: the newest always wins.
+        this.acceptTelemetry(telemetry);
+        this.render();
+      }),
+    );
     this.store.add(
       options.events.onDidChangeConnection((connection) => {
         this.eventsConnection = connection;
         // While the live socket is down, the health poll reads /api/state instead: the page never shows a state older than 2 s.
+        // The socket sends telemetry on changes only: what changed while it was down is read again on reconnect.
+        if (connection === 'connected' && this.eventsWereConnected) this.telemetryPoller?.runNow();
+        if (connection === 'connected') this.eventsWereConnected = true;
         this.render();
       }),
     );
@@ -115,6 +162,7 @@ export class ConsoleApp implements Disposable {
     // The session poll asks the server first (GET /api/session): the cookie is HttpOnly, and another tab may have signed in or out.
     const auditPoller = this.store.add(poll(() => this.refreshSessionAndAudit(), AUDIT_PERIOD, this.options.scheduler));
     this.refreshAuditSoon = () => auditPoller.runNow();
+    this.telemetryPoller = this.store.add(poll(() => this.refreshTelemetry(), TELEMETRY_PERIOD, this.options.scheduler));
   }
 
   private refreshAuditSoon: () => void = () => undefined;
@@ -157,6 +205,8 @@ export class ConsoleApp implements Disposable {
   }
 
   private setSignedIn(signedIn: boolean, actor?: string): void {
+    // Signing in may open what the server refused a signed-out page.
+    if (signedIn && !this.signedIn && this.telemetryProblem.kind === 'signed-out') this.telemetryPoller?.runNow();
     this.signedIn = signedIn;
     this.actor = signedIn ? actor : undefined;
     this.notices.set('session', signedIn ? undefined : { kind: 'info', text: STRINGS.notSignedIn, detail: `${STRINGS.signInHint.vi} / ${STRINGS.signInHint.en}` });
@@ -262,6 +312,7 @@ export class ConsoleApp implements Disposable {
 
   private applyLayout(wall: WallDescription, scenes: readonly SceneSummary[]): void {
     this.clock = wallClock(wall.wall.timezone);
+    this.layoutNames = { fields: wall.fields, series: wall.series };
     this.header.setWallName(wall.wall.name);
     this.scenes = scenes;
     const chords = new Map<string, KeyChord>();
@@ -344,6 +395,53 @@ export class ConsoleApp implements Disposable {
     }
   }
 
+  // ---- telemetry -------------------------------------------------------------------------------
+
+  private async refreshTelemetry(): Promise<void> {
+    try {
+      const answer = telemetryStateOf(await this.options.api.telemetry());
+      if (!answer) throw new Error('GET /api/telemetry: not a telemetry state');
+      // An answer built before a socket message that overtook it must not undo that message.
+      if (!this.telemetry || answer.at >= this.telemetry.at) this.acceptTelemetry(answer);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) {
+        // An older server: no telemetry at all, rather than a broken section.
+        this.telemetry = undefined;
+        this.telemetryProblem = { kind: 'unavailable' };
+      } else if (error instanceof ApiError && error.status === 401) {
+        this.telemetry = undefined;
+        this.telemetryProblem = { kind: 'signed-out' };
+        this.onUnauthorised();
+      } else if (!this.telemetry) {
+        // Unreachable or a server error: a state already shown stays (the health poll says what is wrong); with none, say why.
+        this.telemetryProblem = { kind: 'error', message: messageOf(error) };
+      }
+    } finally {
+      this.render();
+    }
+  }
+
+  /** Ages count from the state's `at` on the page's monotonic clock: this desk's clock need not agree with the server's (the network's few ms do not show in minutes). */
+  private acceptTelemetry(telemetry: TelemetryState): void {
+    this.telemetry = telemetry;
+    this.telemetryReceivedAt = this.options.elapsed();
+  }
+
+  /** The server's clock, as far as the latest telemetry state tells it (without one nothing reads it: the ticker is off). */
+  private serverNow(): number {
+    const elapsed = this.options.elapsed();
+    return this.telemetry ? serverTimeNow(this.telemetry.at, this.telemetryReceivedAt, elapsed) : elapsed;
+  }
+
+  /** Draws the telemetry section at the server's time now; the summary it drew, if any. */
+  private renderTelemetry(): TelemetrySummary | undefined {
+    const summary = this.telemetry ? summariseTelemetry(this.telemetry, this.serverNow(), this.layoutNames) : undefined;
+    this.telemetryView.update(summary ? { kind: 'live', summary } : this.telemetryProblem);
+    // Only ages count up by themselves; a fresh list or "no data yet" waits for the server.
+    this.telemetryTicker.running = this.telemetry?.series.some((series) => series.stale && series.time !== null) === true;
+    return summary;
+  }
+
   // ---- views -----------------------------------------------------------------------------------
 
   private nameOf = (sceneId: string): Localised => this.scenes.find((scene) => scene.id === sceneId)?.name ?? { vi: sceneId, en: sceneId };
@@ -364,6 +462,7 @@ export class ConsoleApp implements Disposable {
     this.results.update({ commands: this.commands, nameOf: this.nameOf, clock: this.clock });
     this.identifyView.update({ outcome: this.identifyOutcome, enabled: this.signedIn, clock: this.clock });
     this.screens.update({ health: this.health, outcomes: this.screenOutcomes });
+    const telemetry = this.renderTelemetry();
     this.auditView.update(
       !this.signedIn
         ? { kind: 'signed-out' }
@@ -381,6 +480,9 @@ export class ConsoleApp implements Disposable {
       ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
       ...(this.identifyOutcome === undefined ? {} : { identify: this.identifyOutcome }),
       events: this.eventsConnection,
+      telemetry: telemetry ? 'live' : this.telemetryProblem.kind,
+      staleSeries: telemetry?.stale.map((series) => series.id) ?? [],
+      brokers: telemetry?.brokers.map(({ id, state }) => ({ id, state })) ?? [],
     });
   }
 

@@ -1,10 +1,10 @@
-// The console follows the live scene state, says when the server is gone, and comes back by itself with backoff.
+// The console follows the live scene state and telemetry, says when the server is gone, and comes back by itself with backoff.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Disposable } from '../../common/contract/events.ts';
 import { ManualScheduler } from '../../common/contract/manual-scheduler.ts';
 import { MemoryNetwork, type Connection } from '../../common/contract/transport.ts';
-import type { SceneState } from './api.ts';
-import { parseSceneState, SceneEvents, type EventsConnection } from './scene-events.ts';
+import type { SceneState, TelemetryState } from './api.ts';
+import { parseEventMessage, SceneEvents, type EventsConnection } from './scene-events.ts';
 
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -13,6 +13,25 @@ const state = (id: string, version: number): SceneState => ({
   type: 'state',
   scene: { id, version, committedAt: 1_764_000_000_000 + version, previous: null },
   pending: null,
+});
+
+const telemetry = (at: number, stale: boolean): TelemetryState => ({
+  type: 'telemetry',
+  at,
+  brokers: [{ id: 'embedded', url: '127.0.0.1:1883', state: 'connected', embedded: true }],
+  series: [
+    {
+      id: 'flood.water-level',
+      field: 'flood',
+      name: { vi: 'Mực nước', en: 'Water level' },
+      unit: 'm',
+      value: 2.4,
+      time: at - 40 * 60_000,
+      stale,
+      staleAfter: 30 * 60_000,
+    },
+  ],
+  messages: { accepted: 10, dropped: 1 },
 });
 
 describe('SceneEvents', () => {
@@ -32,10 +51,12 @@ describe('SceneEvents', () => {
     const events = new SceneEvents(network.transport, scheduler, { initialMilliseconds: 100, maximumMilliseconds: 1_000 });
     cleanup.push(events);
     const states: SceneState[] = [];
+    const telemetries: TelemetryState[] = [];
     const connections: EventsConnection[] = [];
     events.onDidChangeState((value) => states.push(value));
+    events.onDidChangeTelemetry((value) => telemetries.push(value));
     events.onDidChangeConnection((value) => connections.push(value));
-    return { network, scheduler, server, events, states, connections };
+    return { network, scheduler, server, events, states, telemetries, connections };
   }
 
   it('delivers the state on connect and at every commit', async () => {
@@ -45,6 +66,16 @@ describe('SceneEvents', () => {
     server[0]!.send(JSON.stringify(state('flood', 4)));
     await settle();
     expect(states.map((value) => `${value.scene.id}@${value.scene.version}`)).toEqual(['normal@3', 'flood@4']);
+  });
+
+  it('hands a telemetry message to the telemetry listeners, never as a scene state', async () => {
+    const { server, states, telemetries } = setup();
+    await settle();
+    server[0]!.send(JSON.stringify(telemetry(1_764_000_000_000, true)));
+    server[0]!.send(JSON.stringify(telemetry(1_764_000_001_000, false)));
+    await settle();
+    expect(states.map((value) => value.scene.id)).toEqual(['normal']);
+    expect(telemetries).toEqual([telemetry(1_764_000_000_000, true), telemetry(1_764_000_001_000, false)]);
   });
 
   it('says disconnected when the server drops, and reconnects after the backoff', async () => {
@@ -70,13 +101,15 @@ describe('SceneEvents', () => {
   });
 
   it('ignores a malformed message and keeps going', async () => {
-    const { server, states } = setup();
+    const { server, states, telemetries } = setup();
     await settle();
     server[0]!.send('not json');
     server[0]!.send(JSON.stringify({ type: 'state', scene: { id: 3 } }));
+    server[0]!.send(JSON.stringify({ ...telemetry(1_764_000_000_000, true), brokers: 'none' }));
     server[0]!.send(JSON.stringify(state('epidemic', 5)));
     await settle();
     expect(states.map((value) => value.scene.id)).toEqual(['normal', 'epidemic']);
+    expect(telemetries).toEqual([]);
   });
 
   it('stops reconnecting once disposed', async () => {
@@ -91,10 +124,13 @@ describe('SceneEvents', () => {
   });
 });
 
-describe('parseSceneState', () => {
-  it('accepts a pending switch and refuses other message types', () => {
+describe('parseEventMessage', () => {
+  it('tells a scene state (with a pending switch) from a telemetry state, and refuses other message types', () => {
     const pending = { ...state('normal', 3), pending: { id: 9, sceneId: 'flood', version: 4 } };
-    expect(parseSceneState(JSON.stringify(pending))).toEqual(pending);
-    expect(parseSceneState(JSON.stringify({ type: 'hello' }))).toBeUndefined();
+    expect(parseEventMessage(JSON.stringify(pending))).toEqual(pending);
+    expect(parseEventMessage(JSON.stringify(telemetry(1_764_000_000_000, true)))).toEqual(telemetry(1_764_000_000_000, true));
+    expect(parseEventMessage(JSON.stringify({ type: 'hello' }))).toBeUndefined();
+    // A telemetry message carries no scene: read as a state, it would blank the active scene.
+    expect(parseEventMessage(JSON.stringify({ ...telemetry(1_764_000_000_000, true), type: 'state' }))).toBeUndefined();
   });
 });

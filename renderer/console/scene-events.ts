@@ -1,15 +1,28 @@
-// The live scene state from the server's /api/events socket: the state on connect and at every commit, reconnecting with backoff.
+// The server's /api/events socket: the scene state on connect and at every commit, the telemetry state when a series turns stale or fresh or a broker's state changes; reconnecting with backoff.
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../../common/contract/backoff.ts';
 import { DisposableStore, Emitter, type Disposable, type Scheduler } from '../../common/contract/events.ts';
 import type { ClientTransport } from '../../common/contract/transport.ts';
-import type { SceneState } from './api.ts';
+import type { SceneState, TelemetryState } from './api.ts';
+import { telemetryStateOf } from './telemetry-state.ts';
 
 export type EventsConnection = 'connecting' | 'connected' | 'disconnected';
 
 export const EVENTS_PATH = '/api/events';
 
-/** Messages come from our own server, but a malformed one must not reach the views (the page keeps its last good state). */
-export function parseSceneState(text: string): SceneState | undefined {
+/** Every message of /api/events, told apart by its `type`. */
+export type EventMessage = SceneState | TelemetryState;
+
+function sceneStateOf(message: Record<string, unknown>): SceneState | undefined {
+  const { scene, pending } = message;
+  if (typeof scene !== 'object' || scene === null) return undefined;
+  const { id, version, committedAt } = scene as Record<string, unknown>;
+  if (typeof id !== 'string' || typeof version !== 'number' || typeof committedAt !== 'number') return undefined;
+  if (pending !== null && (typeof pending !== 'object' || typeof (pending as Record<string, unknown>).sceneId !== 'string')) return undefined;
+  return message as unknown as SceneState;
+}
+
+/** Messages come from our own server, but a malformed one (or a type this page does not know) must not reach the views: they keep their last good state. */
+export function parseEventMessage(text: string): EventMessage | undefined {
   let message: unknown;
   try {
     message = JSON.parse(text);
@@ -17,19 +30,24 @@ export function parseSceneState(text: string): SceneState | undefined {
     return undefined;
   }
   if (typeof message !== 'object' || message === null) return undefined;
-  const { type, scene, pending } = message as Partial<Record<keyof SceneState, unknown>>;
-  if (type !== 'state' || typeof scene !== 'object' || scene === null) return undefined;
-  const { id, version, committedAt } = scene as Record<string, unknown>;
-  if (typeof id !== 'string' || typeof version !== 'number' || typeof committedAt !== 'number') return undefined;
-  if (pending !== null && (typeof pending !== 'object' || typeof (pending as Record<string, unknown>).sceneId !== 'string')) return undefined;
-  return message as SceneState;
+  switch ((message as { type?: unknown }).type) {
+    case 'state':
+      return sceneStateOf(message as Record<string, unknown>);
+    case 'telemetry':
+      return telemetryStateOf(message);
+    default:
+      return undefined;
+  }
 }
 
 export class SceneEvents implements Disposable {
   private readonly stateEmitter = new Emitter<SceneState>();
+  private readonly telemetryEmitter = new Emitter<TelemetryState>();
   private readonly connectionEmitter = new Emitter<EventsConnection>();
   /** Every state message, the first one right after each (re)connect. */
   readonly onDidChangeState = this.stateEmitter.event;
+  /** Every telemetry message: sent on changes only, so a page that (re)connects reads GET /api/telemetry for the rest. */
+  readonly onDidChangeTelemetry = this.telemetryEmitter.event;
   readonly onDidChangeConnection = this.connectionEmitter.event;
   /** The listeners of the current socket only: a reconnect loop must not pile them up. */
   private subscriptions: DisposableStore | undefined;
@@ -71,8 +89,9 @@ export class SceneEvents implements Disposable {
     );
     subscriptions.add(
       opening.onDidReceive((text) => {
-        const state = parseSceneState(text);
-        if (state) this.stateEmitter.fire(state);
+        const message = parseEventMessage(text);
+        if (message?.type === 'state') this.stateEmitter.fire(message);
+        else if (message?.type === 'telemetry') this.telemetryEmitter.fire(message);
       }),
     );
     subscriptions.add(
@@ -93,6 +112,7 @@ export class SceneEvents implements Disposable {
     this.close?.();
     this.subscriptions?.dispose();
     this.stateEmitter.dispose();
+    this.telemetryEmitter.dispose();
     this.connectionEmitter.dispose();
   }
 }

@@ -1,6 +1,8 @@
 // window.__IOC_WALL_CONSOLE__: what the console knows and last did, for end-to-end tests and an operator with the devtools open.
+import type { BrokerStatus } from './api.ts';
 import type { IdentifyOutcome } from './identify-outcome.ts';
 import type { EventsConnection } from './scene-events.ts';
+import type { TelemetryViewModel } from './telemetry-view.ts';
 
 export interface ConsoleStatus {
   signedIn: boolean;
@@ -14,6 +16,11 @@ export interface ConsoleStatus {
   /** The last identify request from this page: pending, the server's answer (screens, until), or why it failed. */
   identify?: IdentifyOutcome;
   events: EventsConnection;
+  /** What the Telemetry section shows: `live` once a telemetry state arrived, `unavailable` on a server without it (404). */
+  telemetry: TelemetryViewModel['kind'];
+  /** The ids of the stale series, as listed (oldest first); empty while there is no telemetry. */
+  staleSeries: string[];
+  brokers: { id: string; state: BrokerStatus['state'] }[];
 }
 
 declare global {

@@ -13,6 +13,8 @@ const view: SeriesView = {
   name: { vi: 'Mực nước', en: 'Water level' },
   unit: 'm',
   expectedInterval: '10m',
+  // Main sends the threshold: ten minutes × the default stale factor of 3.
+  staleAfter: 30 * MINUTE,
 };
 
 /** A freshness on a clock the test moves by hand. */
@@ -93,11 +95,15 @@ describe('single-value freshness', () => {
     expect(freshness.show().note).toBe('stale · 4 h ago');
   });
 
-  it('never turns a value stale when its expected interval cannot be read', () => {
-    const { clock, freshness, take } = setup(languagesOf(['vi', 'en']), { ...view, expectedInterval: 'often' });
+  it('turns stale after the staleAfter main sends, whatever the expected interval reads (a layout with stale factor 5)', () => {
+    const { clock, freshness, take } = setup(languagesOf(['vi', 'en']), { ...view, expectedInterval: 'often', staleAfter: 50 * MINUTE });
     take(valueAt(START));
-    clock.time = START + 365 * 24 * 60 * MINUTE;
+    expect(freshness.wakeAt()).toBe(START + 50 * MINUTE);
+    clock.time = START + 50 * MINUTE;
     expect(freshness.show()).toEqual({ latest: valueAt(START), stale: false, note: undefined });
     expect(freshness.tick()).toBe(false);
+    clock.time += 1;
+    expect(freshness.tick()).toBe(true);
+    expect(freshness.show().stale).toBe(true);
   });
 });

@@ -1,21 +1,8 @@
 // When a value counts as stale, how its age reads, and when a one-value panel must redraw for it: shared by every panel that shows one value.
 import type { SeriesValue, SeriesView } from '../../../common/contract/messages.ts';
-import { durationMilliseconds } from '../../../common/wall/duration.ts';
 import { bilingual, formatAge, type Languages } from '../format.ts';
 import type { SeriesValues } from '../series-store.ts';
 import { STRINGS } from '../strings.ts';
-
-/** A value older than this many expected intervals is shown as stale (README: "about three intervals"). */
-export const STALE_INTERVALS = 3;
-
-/** Milliseconds after which a value of `view` is stale; never for an interval we cannot read. */
-export function staleAfter(view: Pick<SeriesView, 'expectedInterval'>): number {
-  try {
-    return STALE_INTERVALS * durationMilliseconds(view.expectedInterval);
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
-}
 
 /** "dữ liệu cũ · 4 giờ trước / stale · 4 h ago". */
 export function staleNote(age: number, languages: Languages): string {
@@ -41,7 +28,8 @@ export interface ShownFreshness {
 
 /**
  * The latest value of one series and whether what the panel shows of it is still right as time passes:
- * a fresh value turns stale at `wakeAt`, and a stale one's age counts up.
+ * a fresh value turns stale at `wakeAt`, and a stale one's age counts up. The threshold is the view's
+ * `staleAfter`, worked out by main from the layout, so the console and every screen call the same value stale.
  */
 export class SingleValueFreshness {
   private value: SeriesValue | undefined;
@@ -87,11 +75,11 @@ export class SingleValueFreshness {
   /** The wall time at which a fresh value turns stale; none without a value or once it is stale. */
   wakeAt(): number | undefined {
     if (!this.value || this.shownStale) return undefined;
-    return this.value.time + staleAfter(this.view);
+    return this.value.time + this.view.staleAfter;
   }
 
   private isStale(): boolean {
-    return this.value !== undefined && this.context.now() - this.value.time > staleAfter(this.view);
+    return this.value !== undefined && this.context.now() - this.value.time > this.view.staleAfter;
   }
 
   private ageText(): string {
