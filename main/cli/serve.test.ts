@@ -2,6 +2,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -100,6 +101,25 @@ describe('ioc-wall serve', () => {
     const line = await new Promise<string>((resolve) => child.stdout.setEncoding('utf8').once('data', resolve));
     expect(JSON.parse(line)).toEqual({ event: 'listening', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), port: expect.any(Number), host: '127.0.0.1' });
     expect(line.endsWith('}\n')).toBe(true);
+  });
+
+  it('stops with a hint when the embedded broker port is taken, and names the port it took', async () => {
+    const { file, dataDirectory } = layoutFolder();
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const child = spawn(process.execPath, [path.join(ROOT, 'bin/ioc-wall.js'), 'serve', '--port', '0', '--broker-port', String(port), '--layout', file, '--data-dir', dataDirectory]);
+      running.add(child);
+      let stderr = '';
+      child.stderr.on('data', (text) => (stderr += text));
+      expect(await exitOf(child)).toBe(1);
+      expect(stderr).toContain(`port ${port} on 127.0.0.1 is in use (another MQTT broker?): pass --broker-port 0 to take a free port`);
+    } finally {
+      blocker.close();
+    }
+    const served = await serve('--layout', file, '--data-dir', dataDirectory);
+    await eventually(async () => (/embedded MQTT broker on mqtt:\/\/127\.0\.0\.1:\d+ \(loopback only\)/.test(served.stderr.join('')) ? true : undefined));
   });
 
   it('refuses a non-loopback host until users and roles exist', async () => {
