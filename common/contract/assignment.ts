@@ -42,6 +42,8 @@ export function buildAssignment({ layout, plan, sceneId, screens, layoutVersion,
         ...(item.levels === undefined ? {} : { levels: item.levels }),
       }),
     );
+  const shownCameras = new Set(panels.flatMap(({ panel }) => (panel.type === 'video' ? panel.cameras : [])));
+  const cameras = (layout.sources?.cameras ?? []).filter((camera) => shownCameras.has(camera.id)).map(({ id, name }) => ({ id, name }));
   const { wall } = layout;
   return {
     type: 'assignment',
@@ -55,5 +57,6 @@ export function buildAssignment({ layout, plan, sceneId, screens, layoutVersion,
     panels,
     fields: layout.fields,
     series,
+    cameras,
   };
 }

@@ -13,6 +13,7 @@ import {
   type Health,
   type Hello,
   type Identify,
+  type Media,
   type Prepare,
   type ServerMessage,
   type Values,
@@ -38,6 +39,9 @@ export interface WallBridge extends Disposable {
   readonly onDidCancel: Event<Cancel>;
   /** Show the identify pattern until `until` (server clock). */
   readonly onDidIdentify: Event<Identify>;
+  /** Where camera video comes from, with fresh tickets; the latest is also kept in `media`. */
+  readonly onDidUpdateMedia: Event<Media>;
+  readonly media: Media | undefined;
   reportHealth(health: Omit<Health, 'type'>): void;
   ready(switchId: number): void;
   reportFlip(flip: Omit<Flipped, 'type'>): void;
@@ -106,6 +110,7 @@ export function connectWallBridge(options: WallBridgeOptions): WallBridge {
   const committed = new Emitter<Commit>();
   const cancelled = new Emitter<Cancel>();
   const identified = new Emitter<Identify>();
+  const mediaUpdated = new Emitter<Media>();
   const store = new DisposableStore();
   const clock = new ClockSync();
   const pending = new Map<number, Assignment>();
@@ -113,6 +118,7 @@ export function connectWallBridge(options: WallBridgeOptions): WallBridge {
   let pingId = 0;
   let state: BridgeState = 'connecting';
   let assignment: Assignment | undefined;
+  let media: Media | undefined;
   let connection: Connection | undefined;
   let attempt = 0;
   let disposed = false;
@@ -188,6 +194,10 @@ export function connectWallBridge(options: WallBridgeOptions): WallBridge {
       case 'values':
         updated.fire(message);
         break;
+      case 'media':
+        media = message;
+        mediaUpdated.fire(message);
+        break;
       case 'restarting':
         // The server is about to go; come back quickly when it returns.
         attempt = 0;
@@ -244,6 +254,10 @@ export function connectWallBridge(options: WallBridgeOptions): WallBridge {
     onDidCommit: committed.event,
     onDidCancel: cancelled.event,
     onDidIdentify: identified.event,
+    onDidUpdateMedia: mediaUpdated.event,
+    get media() {
+      return media;
+    },
     reportHealth(health) {
       if (state === 'connected') send({ type: 'health', ...health });
     },
@@ -260,7 +274,7 @@ export function connectWallBridge(options: WallBridgeOptions): WallBridge {
       retry?.dispose();
       connection?.close(CloseCode.normal, 'client closed');
       store.dispose();
-      for (const emitter of [assigned, updated, stateChanged, reloadRequired, prepared, committed, cancelled, identified]) emitter.dispose();
+      for (const emitter of [assigned, updated, stateChanged, reloadRequired, prepared, committed, cancelled, identified, mediaUpdated]) emitter.dispose();
     },
   };
 }

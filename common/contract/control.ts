@@ -134,3 +134,23 @@ export interface TopicCount {
   /** When the last message arrived, epoch ms. */
   readonly lastAt: number;
 }
+
+/** GET /api/cameras, one per camera of the layout: the feed's health as the media gateway reports it. */
+export interface CameraHealth {
+  readonly id: string;
+  readonly name: LocalisedName;
+  readonly state: 'connecting' | 'live' | 'lost' | 'unavailable';
+  /** Frames per second and bits per second over the last few seconds. */
+  readonly fps: number;
+  readonly bitrate: number;
+  /** How often its ffmpeg was restarted since the gateway started. */
+  readonly restarts: number;
+  /** Epoch ms of the last frame; null before the first. */
+  readonly lastFrameAt: number | null;
+  /** Sockets watching it now. */
+  readonly viewers: number;
+  /** Why it is lost or unavailable, free of credentials. */
+  readonly detail?: string;
+  /** In demo mode: the test pattern standing in for it. */
+  readonly simulatedBy?: string;
+}

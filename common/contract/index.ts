@@ -7,3 +7,4 @@ export * from './assignment.ts';
 export * from './backoff.ts';
 export * from './control.ts';
 export * from './manual-scheduler.ts';
+export * from './media.ts';

@@ -125,6 +125,8 @@ export const AssignmentSchema = z.strictObject({
   panels: z.array(z.strictObject({ panel: PanelSchema, rect })),
   fields: z.array(FieldSchema),
   series: z.array(SeriesViewSchema),
+  /** The cameras the assigned video panels show, for their slates. */
+  cameras: z.array(z.strictObject({ id: z.string(), name: localised })),
 });
 
 export const SeriesValueSchema = z.strictObject({
@@ -160,7 +162,23 @@ export const IdentifySchema = z.strictObject({ type: z.literal('identify'), unti
 /** A prepared switch that will never commit (a newer command superseded it): drop what was built. */
 export const CancelSchema = z.strictObject({ type: z.literal('cancel'), switchId: z.int().min(1) });
 
+/**
+ * Where the cameras' video comes from: the media gateway's WebSocket origin and one short-lived ticket per camera the
+ * screen shows. Sent with every assignment and renewed before the tickets expire; a (re)connection uses the newest.
+ */
+export const MediaSchema = z.strictObject({
+  type: z.literal('media'),
+  /** ws://127.0.0.1:<port>, or null when the gateway does not run (then `problem` says why). */
+  gateway: z.string().nullable(),
+  problem: z.string().optional(),
+  /** Camera id -> ticket for ws://.../cameras/<id>?ticket=<ticket>. */
+  tickets: z.record(z.string(), z.string()),
+  /** Server clock (epoch ms) after which the tickets are refused. */
+  expiresAt: finite,
+});
+
 export const ServerMessageSchema = z.discriminatedUnion('type', [
+  MediaSchema,
   AssignmentSchema,
   ValuesSchema,
   RestartingSchema,
@@ -173,6 +191,7 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
 export type AssignedScreen = z.infer<typeof AssignedScreenSchema>;
 export type SeriesView = z.infer<typeof SeriesViewSchema>;
 export type Assignment = z.infer<typeof AssignmentSchema>;
+export type Media = z.infer<typeof MediaSchema>;
 export type SeriesValue = z.infer<typeof SeriesValueSchema>;
 export type HistoryPoint = z.infer<typeof HistoryPointSchema>;
 export type Values = z.infer<typeof ValuesSchema>;

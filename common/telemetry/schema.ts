@@ -2,7 +2,10 @@
 import { z } from 'zod';
 import { DURATION_PATTERN, SERIES_ID_PATTERN as SERIES_PATTERN } from '../wall/patterns.ts';
 import { JsonPathError, parseJsonPath } from './json-path.ts';
+import { SecretReferenceSchema } from '../wall/secret-reference.ts';
 import { compileTopicFilter, TopicFilterError } from './topic-filter.ts';
+
+export { SecretReferenceSchema, type SecretReference } from '../wall/secret-reference.ts';
 
 /** Why a payload was dropped. The list is fixed: it becomes the label set of a Prometheus counter. */
 export const DROP_REASONS = ['malformed_json', 'wrong_type', 'non_finite', 'too_large', 'unknown_topic', 'future_timestamp'] as const;
@@ -117,19 +120,6 @@ const lowerId = z.string().regex(/^[a-z0-9_]+$/, 'must be a lowercase word of a-
 const text = z.string().min(1, 'must not be empty');
 const duration = z.string().regex(DURATION_PATTERN, 'must be a duration like 1s, 30s or 5m');
 
-/** A secret is never written in the layout: it is named, and read at start from the environment or a file beside the layout. */
-export const SecretReferenceSchema = z
-  .union([
-    z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }).meta({ description: 'Read from an environment variable' }),
-    z
-      .strictObject({
-        file: text.meta({ description: 'A JSON object or KEY=value lines, relative to the layout file' }),
-        key: text,
-      })
-      .meta({ description: 'Read from a secrets file (keep it out of git, mode 0600)' }),
-  ])
-  .meta({ description: 'Where a secret is: {env: NAME} or {file: path, key: KEY}' });
-
 const BROKER_PROTOCOLS = ['mqtt', 'mqtts', 'ws', 'wss'];
 // scheme://host[:port][/path]: written out because the pure layer has no URL class.
 const BROKER_URL = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)(\/[^?#]*)?$/i;
@@ -213,7 +203,6 @@ export const TelemetrySchema = z
   })
   .meta({ description: 'Live telemetry over MQTT' });
 
-export type SecretReference = z.output<typeof SecretReferenceSchema>;
 export type Broker = z.output<typeof BrokerSchema>;
 export type Subscription = z.output<typeof SubscriptionSchema>;
 export type Telemetry = z.output<typeof TelemetrySchema>;

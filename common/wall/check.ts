@@ -14,7 +14,7 @@ import type { Broker, Subscription } from '../telemetry/schema.ts';
 import { compileSeriesTemplate } from '../telemetry/template.ts';
 import type { RawProblem } from './issues.ts';
 import { formatPath, type PathSegment } from './problems.ts';
-import { seriesOfPanel, type Panel, type Region, type Scene, type Screen, type Series, type WallLayout } from './schema.ts';
+import { seriesOfPanel, type Camera, type Panel, type Region, type Scene, type Screen, type Series, type WallLayout } from './schema.ts';
 import { closestName } from './suggest.ts';
 
 type ListSection = 'screens' | 'regions' | 'fields' | 'series' | 'panels' | 'scenes';
@@ -36,6 +36,8 @@ export interface CheckInput {
     readonly brokerIds: ReadonlySet<string>;
     readonly subscriptions: readonly (Subscription | undefined)[];
   };
+  /** sources.cameras item by item, with the ids as written. */
+  readonly cameras: { readonly items: readonly (Camera | undefined)[]; readonly ids: ReadonlySet<string> };
 }
 
 /** The items that passed, with their indices. */
@@ -158,9 +160,15 @@ function checkSeries(findings: Findings, items: readonly (Series | undefined)[],
   });
 }
 
-function checkPanels(findings: Findings, panels: readonly (Panel | undefined)[], fields: ReadonlySet<string>, series: ReadonlySet<string>): void {
+function checkPanels(findings: Findings, panels: readonly (Panel | undefined)[], fields: ReadonlySet<string>, series: ReadonlySet<string>, cameras: ReadonlySet<string>): void {
   each(panels, (panel, index) => {
     const path = ['panels', index];
+    if (panel.type === 'video') {
+      panel.cameras.forEach((camera, cameraIndex) => findings.reference([...path, 'cameras', cameraIndex], 'camera (sources.cameras)', camera, cameras));
+      if (panel.grid && panel.grid.rows * panel.grid.columns < panel.cameras.length) {
+        findings.error([...path, 'grid'], `${panel.grid.rows} x ${panel.grid.columns} tiles cannot show ${panel.cameras.length} cameras`);
+      }
+    }
     if (panel.field !== undefined) findings.reference([...path, 'field'], 'field', panel.field, fields);
     if ('series' in panel) {
       seriesOfPanel(panel).forEach((id, seriesIndex) =>
@@ -300,7 +308,8 @@ export function checkLayout(input: CheckInput): RawProblem[] {
     region.screens.forEach((id, screenIndex) => findings.reference(['regions', index, 'screens', screenIndex], 'screen', id, ids.screens)),
   );
   checkSeries(findings, items.series, ids.fields);
-  checkPanels(findings, items.panels, ids.fields, ids.series);
+  checkDuplicates(findings, ['sources', 'cameras'], input.cameras.items);
+  checkPanels(findings, items.panels, ids.fields, ids.series, input.cameras.ids);
   checkScenes(findings, input);
   if (input.telemetry) checkTelemetry(findings, input.telemetry, items.series);
 

@@ -6,6 +6,7 @@ import { problemsFromIssue, type RawProblem } from './issues.ts';
 import { SourceMap, type Position } from './locate.ts';
 import { byPosition, formatPath, hasErrors, type PathSegment, type Problem } from './problems.ts';
 import {
+  CameraSchema,
   FieldSchema,
   LAYOUT_FORMAT,
   LayoutSchema,
@@ -58,10 +59,19 @@ function checkInput(record: Record<string, unknown>): CheckInput {
     if (Array.isArray(record[section]) && items[section].every((item) => item !== undefined)) complete.add(section);
     else if (record[section] === undefined && section !== 'screens' && section !== 'scenes') complete.add(section);
   }
-  return { wall: wall.data, items, ids, complete, telemetry: telemetryInput(record.sources) } as unknown as CheckInput;
+  return { wall: wall.data, items, ids, complete, telemetry: telemetryInput(record.sources), cameras: camerasInput(record.sources) } as unknown as CheckInput;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** Ids as written, whether or not their item passed, so a broken item is not also reported as a dangling reference. */
+const idsOf = (list: readonly unknown[]) => new Set(list.flatMap((item) => (isRecord(item) && typeof item.id === 'string' ? [item.id] : [])));
+
+/** sources.cameras item by item. */
+function camerasInput(sources: unknown): CheckInput['cameras'] {
+  const cameras = isRecord(sources) && Array.isArray(sources.cameras) ? (sources.cameras as unknown[]) : [];
+  return { items: cameras.map((item) => CameraSchema.safeParse(item).data), ids: idsOf(cameras) };
+}
 
 /** sources.telemetry item by item, like the list sections: a broken broker hides no problem of a subscription. */
 function telemetryInput(sources: unknown): CheckInput['telemetry'] {
@@ -70,7 +80,7 @@ function telemetryInput(sources: unknown): CheckInput['telemetry'] {
   const list = (key: string) => (Array.isArray(telemetry[key]) ? (telemetry[key] as unknown[]) : []);
   return {
     brokers: list('brokers').map((item) => BrokerSchema.safeParse(item).data),
-    brokerIds: new Set(list('brokers').flatMap((item) => (isRecord(item) && typeof item.id === 'string' ? [item.id] : []))),
+    brokerIds: idsOf(list('brokers')),
     subscriptions: list('subscriptions').map((item) => SubscriptionSchema.safeParse(item).data),
   };
 }

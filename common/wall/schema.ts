@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_STALE_FACTOR, TelemetrySchema } from '../telemetry/schema.ts';
 import { durationMilliseconds } from './duration.ts';
 import { DURATION_PATTERN, SERIES_ID_PATTERN } from './patterns.ts';
+import { SecretReferenceSchema } from './secret-reference.ts';
 
 export { DURATION_PATTERN, SERIES_ID_PATTERN } from './patterns.ts';
 
@@ -251,7 +252,7 @@ export const PanelSchema = z.discriminatedUnion('type', [
       cameras: z.array(lowerId).min(1, 'must list at least one camera'),
       grid: z.strictObject({ rows: oneBased, columns: oneBased }).optional(),
     })
-    .meta({ description: 'Camera tiles; camera sources arrive in a later format' }),
+    .meta({ description: 'Camera tiles, one per camera of sources.cameras (a grid when there are several)' }),
   z
     .strictObject({ type: z.literal('alert-list'), ...panelCommon, limit: oneBased.default(10) })
     .meta({ description: 'Open alerts, newest first' }),
@@ -304,6 +305,43 @@ export const SceneSchema = z.strictObject({
   placements: z.array(PlacementSchema).default([]).meta({ description: 'Drawn in list order, later on top' }),
 });
 
+// scheme://host[:port][/path][?query]: written out because the pure layer has no URL class.
+const RTSP_URL = /^rtsps?:\/\/([^/?#]*)(\/[^#]*)?$/i;
+
+const rtspUrl = z
+  .string()
+  .superRefine((value, context) => {
+    const url = RTSP_URL.exec(value);
+    // ffmpeg prints its input URL in banners and errors: credentials there would reach logs and the process list.
+    if (url?.[1]?.includes('@')) context.addIssue({ code: 'custom', message: 'must not carry credentials: give username and password as {env: NAME} or {file, key}' });
+    else if (!url || url[1] === '') context.addIssue({ code: 'custom', message: `'${value}' is not an RTSP URL; write e.g. rtsp://10.0.0.21:554/Streaming/Channels/101` });
+  })
+  .meta({ description: 'rtsp:// or rtsps:// URL, no credentials' });
+
+const cameraCommon = { id: lowerId, name: localisedText };
+
+export const CameraSchema = z.discriminatedUnion('kind', [
+  z
+    .strictObject({
+      ...cameraCommon,
+      kind: z.literal('rtsp'),
+      url: rtspUrl,
+      subStream: rtspUrl.optional().meta({ description: 'A smaller stream of the same camera, for small tiles' }),
+      username: z.union([text, SecretReferenceSchema]).optional(),
+      password: SecretReferenceSchema.optional(),
+    })
+    .meta({ description: 'An IP camera pulled over RTSP (TCP), remuxed without transcoding' }),
+  z
+    .strictObject({
+      ...cameraCommon,
+      kind: z.literal('test-pattern'),
+      pattern: z.enum(['testsrc2', 'smptehdbars', 'rgbtestsrc', 'mandelbrot']).default('testsrc2').meta({ description: 'ffmpeg lavfi source' }),
+      size: z.string().regex(/^[1-9][0-9]{1,3}x[1-9][0-9]{1,3}$/, 'must be WIDTHxHEIGHT, e.g. 640x360').default('640x360'),
+      fps: z.int().min(1).max(30).default(15),
+    })
+    .meta({ description: 'A moving test picture made by ffmpeg, for demos and tests' }),
+]);
+
 export const LayoutSchema = z
   .strictObject({
     format: z.literal(LAYOUT_FORMAT),
@@ -315,7 +353,10 @@ export const LayoutSchema = z
     panels: z.array(PanelSchema).default([]),
     scenes: z.array(SceneSchema).min(1, 'must list at least one scene'),
     sources: z
-      .strictObject({ telemetry: TelemetrySchema.optional() })
+      .strictObject({
+        telemetry: TelemetrySchema.optional(),
+        cameras: z.array(CameraSchema).default([]).meta({ description: 'Cameras the video panels show' }),
+      })
       .optional()
       .meta({ description: 'Where live data comes from' }),
   })
@@ -334,6 +375,7 @@ export type PlacementRect = Placement['rect'];
 export type LocalisedText = WallLayout['wall']['name'];
 export type DemoGenerator = NonNullable<Series['demo']>;
 export type Level = NonNullable<Series['levels']>[number];
+export type Camera = z.output<typeof CameraSchema>;
 
 /** The series a panel shows, in its own order. */
 export function seriesOfPanel(panel: Panel): readonly string[] {

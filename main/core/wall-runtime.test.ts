@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nextEvent } from '../../common/contract/bridge.suite.ts';
-import { BridgeHost, connectWallBridge, ManualScheduler, MemoryNetwork, type Assignment, type Disposable, type Values, type WallBridge } from '../../common/contract/index.ts';
+import { BridgeHost, connectWallBridge, Emitter, ManualScheduler, MemoryNetwork, type Assignment, type Disposable, type Media, type Values, type WallBridge } from '../../common/contract/index.ts';
 import { nodeScheduler } from '../services/node-scheduler.ts';
 import { parseLayout, type WallLayout } from '../../common/wall/index.ts';
 import { routerSink, startDemo } from './demo-feed.ts';
@@ -107,6 +107,42 @@ describe('the wall runtime', () => {
     s05.dispose();
     await gone;
     expect(runtime.status().screens).toMatchObject({ connected: 0, health: {} });
+  });
+
+  it("gives a screen tickets for the cameras it shows, renews them, and tells a screen without cameras nothing", async () => {
+    const network = new MemoryNetwork();
+    const scheduler = new ManualScheduler(Date.UTC(2026, 10, 26, 3, 0));
+    const bridge = new BridgeHost(scheduler.now);
+    network.onDidAccept((connection) => bridge.accept(connection, 'memory'));
+    let issued = 0;
+    const media = {
+      renewMilliseconds: 30_000,
+      onDidChange: new Emitter<void>().event,
+      issue: (cameras: readonly string[]): Media => {
+        issued += 1;
+        return { type: 'media', gateway: 'ws://127.0.0.1:9', tickets: Object.fromEntries(cameras.map((camera) => [camera, `ticket-${issued}`])), expiresAt: scheduler.now() + 90_000 };
+      },
+    };
+    const runtime = new WallRuntime({ scheduler, bridge, demo: false, media });
+    cleanup.push(bridge, runtime);
+    runtime.setLayout(reference());
+    const connect = (screen: string) => {
+      const client = connectWallBridge({ transport: network.transport, screens: [screen], client: 'screen', scheduler: nodeScheduler });
+      cleanup.push(client);
+      return client;
+    };
+    const cameras = connect('S06');
+    const first = await nextEvent(cameras.onDidUpdateMedia);
+    expect(Object.keys(first.tickets)).toHaveLength(9);
+    expect(Object.keys(first.tickets)).toContain('cam_nga_tu_hung_vuong_ba_trieu');
+    const plain = connect('S01');
+    await nextEvent(plain.onDidAssign);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(plain.media).toBeUndefined();
+
+    const renewed = nextEvent(cameras.onDidUpdateMedia);
+    scheduler.advance(30_000);
+    expect(Object.values((await renewed).tickets)).not.toContain(Object.values(first.tickets)[0]);
   });
 
   it('leaves no timer behind when disposed', () => {

@@ -10,6 +10,7 @@ import {
   type Scheduler,
   type HistoryPoint,
   type IdentifyAnswer,
+  type Media,
   type ScreenHealth,
   type Event,
   type SeriesValue,
@@ -62,12 +63,22 @@ export interface SeriesFeed {
   readonly onDidChange: Event<Record<string, SeriesValue>>;
 }
 
+/** Tickets to the media gateway for the cameras a screen shows (signing happens outside the core). */
+export interface MediaTickets {
+  issue(cameras: readonly string[]): Media;
+  /** How often every screen gets fresh tickets: well before they expire. */
+  readonly renewMilliseconds: number;
+  /** The gateway moved (restarted on another port) or came up: every screen needs new tickets now. */
+  readonly onDidChange: Event<void>;
+}
+
 export interface WallRuntimeOptions {
   readonly scheduler: Scheduler;
   readonly bridge: BridgeHost;
   /** The wall shows simulated values (serve --demo): assignments say so. */
   readonly demo: boolean;
   readonly feed?: SeriesFeed;
+  readonly media?: MediaTickets;
   readonly persistence?: ScenePersistence;
   /** The scene committed before the last stop (from the state database). */
   readonly initialScene?: CommittedScene;
@@ -88,6 +99,9 @@ export class WallRuntime implements Disposable {
   private current: Current | undefined;
   /** What each client was assigned: the series it shows, to send it only those. */
   private readonly shown = new Map<BridgeClient, ReadonlySet<string>>();
+  /** The cameras each screen holds tickets for: those it shows, plus those of a scene being prepared. */
+  private readonly cameras = new Map<BridgeClient, ReadonlySet<string>>();
+  private renewal: Disposable | undefined;
   private readonly health = new Map<string, ScreenHealth>();
   private readonly subscriptions = new DisposableStore();
   private committed: CommittedScene | undefined;
@@ -108,6 +122,7 @@ export class WallRuntime implements Disposable {
     this.subscriptions.add(
       bridge.onDidDisconnect((client) => {
         this.shown.delete(client);
+        this.cameras.delete(client);
         for (const screen of client.hello.screens) if (!this.connectedScreens().has(screen)) this.health.delete(screen);
       }),
     );
@@ -119,6 +134,10 @@ export class WallRuntime implements Disposable {
     this.subscriptions.add(bridge.onDidReady(({ client, switchId }) => (this.preparing?.id === switchId ? this.preparing : this.flipping.get(switchId))?.markReady(client)));
     this.subscriptions.add(bridge.onDidFlip(({ client, flip }) => this.flipping.get(flip.switchId)?.markFlipped(client, flip)));
     if (options.feed) this.subscriptions.add(options.feed.onDidChange((values) => this.broadcast(values)));
+    if (options.media) {
+      this.subscriptions.add(options.media.onDidChange(() => this.renewTickets()));
+      this.scheduleRenewal();
+    }
     this.committed = options.initialScene;
   }
 
@@ -163,6 +182,7 @@ export class WallRuntime implements Disposable {
       const assignment = this.assignmentFor(client, sceneId, version);
       prepared.set(client, assignment);
       client.send({ type: 'prepare', switchId: id, assignment });
+      this.sendMedia(client, [...(this.cameras.get(client) ?? []), ...assignment.cameras.map((camera) => camera.id)]);
       // The next scene's panels get their data now, so they are built with it.
       this.sendValues(client, assignment, this.shown.get(client));
     }
@@ -185,7 +205,10 @@ export class WallRuntime implements Disposable {
     }
     this.committed = committed;
     this.flipping.set(id, change);
-    for (const [client, assignment] of prepared) this.shown.set(client, new Set(assignment.series.map((series) => series.id)));
+    for (const [client, assignment] of prepared) {
+      this.shown.set(client, new Set(assignment.series.map((series) => series.id)));
+      if (this.cameras.has(client)) this.cameras.set(client, new Set(assignment.cameras.map((camera) => camera.id)));
+    }
     const connected = this.options.bridge.clients;
     for (const client of participants) if (connected.has(client)) client.send({ type: 'commit', switchId: id, version, at });
     // A screen that connected during the prepare was given the old scene: give it the new one.
@@ -289,6 +312,28 @@ export class WallRuntime implements Disposable {
     if (isScreen(client) && this.identifyUntil > this.options.scheduler.now()) client.send({ type: 'identify', until: this.identifyUntil });
     this.shown.set(client, new Set(assignment.series.map((item) => item.id)));
     this.sendValues(client, assignment);
+    this.sendMedia(client, assignment.cameras.map((camera) => camera.id));
+  }
+
+  /** Tickets for `cameras` to a screen (a preview shows no video); a screen showing no camera gets none. */
+  private sendMedia(client: BridgeClient, cameras: readonly string[]): void {
+    const media = this.options.media;
+    if (!media || !isScreen(client)) return;
+    const held = new Set(cameras);
+    if (held.size === 0 && !this.cameras.has(client)) return;
+    this.cameras.set(client, held);
+    client.send(media.issue([...held]));
+  }
+
+  private renewTickets(): void {
+    for (const [client, cameras] of this.cameras) this.sendMedia(client, [...cameras]);
+  }
+
+  private scheduleRenewal(): void {
+    this.renewal = this.options.scheduler.setTimeout(() => {
+      this.renewTickets();
+      this.scheduleRenewal();
+    }, this.options.media!.renewMilliseconds);
   }
 
   /** The current values (and chart history) of an assignment's series, but those the client already follows. */
@@ -316,6 +361,7 @@ export class WallRuntime implements Disposable {
   }
 
   dispose(): void {
+    this.renewal?.dispose();
     this.subscriptions.dispose();
     this.stateChanged.dispose();
   }

@@ -19,19 +19,26 @@ import type { WallDescription } from '../../common/wall/index.ts';
 /** Hosts the server answers to while it is loopback-only: anything else is a DNS-rebinding attempt. */
 export const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'] as const;
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+/**
+ * The pages' policy: nothing inline, nothing from elsewhere, except the media gateway's WebSocket (camera video,
+ * played from blob: MediaSource URLs). Only the wall preview may be framed, and only by this server's console.
+ */
+export function contentSecurityPolicy({ mediaOrigin, framedBySelf = false }: { mediaOrigin?: string | undefined; framedBySelf?: boolean } = {}): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    `connect-src 'self'${mediaOrigin ? ` ${mediaOrigin}` : ''}`,
+    "media-src 'self' blob:",
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    `frame-ancestors ${framedBySelf ? "'self'" : "'none'"}`,
+    "form-action 'none'",
+  ].join('; ');
+}
 
 /** Images can carry scripts (SVG): served in a sandbox where nothing runs. */
 const IMAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
@@ -62,6 +69,8 @@ export interface HttpServerOptions {
   readonly wall: WallView;
   readonly logger: Logger;
   readonly routes?: readonly RouteRegistration[];
+  /** The media gateway's origin (ws://127.0.0.1:port), which the pages may connect to; it may change when the gateway restarts. */
+  readonly mediaOrigin?: () => string | undefined;
 }
 
 export interface RunningServer {
@@ -117,7 +126,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const allowedOrigin = (origin: string | undefined) => origin === undefined || isLoopbackOrigin(origin, port);
 
   app.addHook('onRequest', async (request, reply) => {
-    reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    reply.header('Content-Security-Policy', contentSecurityPolicy({ mediaOrigin: options.mediaOrigin?.() }));
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');
     reply.header('Cross-Origin-Opener-Policy', 'same-origin');
@@ -153,7 +162,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     app.get(route, (_request, reply) => {
       if (!existsSync(file)) return reply.code(404).type('text/plain').send(`${page} is not built: npm run build\n`);
       // The console shows the wall preview in a frame of its own page: only this server's pages may frame it.
-      if (route === '/wall') reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", "frame-ancestors 'self'"));
+      if (route === '/wall') reply.header('Content-Security-Policy', contentSecurityPolicy({ mediaOrigin: options.mediaOrigin?.(), framedBySelf: true }));
       return reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(createReadStream(file));
     });
   }
