@@ -335,7 +335,7 @@ export const CameraSchema = z.discriminatedUnion('kind', [
     .strictObject({
       ...cameraCommon,
       kind: z.literal('test-pattern'),
-      pattern: z.enum(['testsrc2', 'smptehdbars', 'rgbtestsrc', 'mandelbrot']).default('testsrc2').meta({ description: 'ffmpeg lavfi source' }),
+      pattern: z.enum(['testsrc2', 'testsrc', 'mandelbrot', 'life']).default('testsrc2').meta({ description: 'A moving ffmpeg lavfi source' }),
       size: z.string().regex(/^[1-9][0-9]{1,3}x[1-9][0-9]{1,3}$/, 'must be WIDTHxHEIGHT, e.g. 640x360').default('640x360'),
       fps: z.int().min(1).max(30).default(15),
     })
