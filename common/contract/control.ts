@@ -154,3 +154,13 @@ export interface CameraHealth {
   /** In demo mode: the test pattern standing in for it. */
   readonly simulatedBy?: string;
 }
+
+/** GET /api/cameras, and an /api/events message when a feed changes state (at most about once a second). */
+export interface CamerasState {
+  readonly type: 'cameras';
+  /** Server clock when built, epoch ms. */
+  readonly at: number;
+  /** The media gateway's state: running, or why not. */
+  readonly gateway: { readonly running: boolean; readonly problem?: string };
+  readonly cameras: readonly CameraHealth[];
+}
