@@ -5,6 +5,8 @@ import type { WallDescription } from '../../common/wall/describe.ts';
 export type {
   AuditEntry,
   BrokerStatus,
+  CameraHealth,
+  CamerasState,
   IdentifyAnswer,
   SceneState,
   SceneSummary,
@@ -69,6 +71,8 @@ export const api = {
   audit: (limit: number) => request<AuditEntry[]>('GET', `/api/audit?limit=${limit}`),
   /** Brokers, message counts and every series' freshness; 404 from a server older than live telemetry. Checked by the caller (telemetryStateOf). */
   telemetry: () => request<unknown>('GET', '/api/telemetry'),
+  /** The media gateway and every camera's feed health; 404 from a server older than the gateway. Checked by the caller (camerasStateOf). */
+  cameras: () => request<unknown>('GET', '/api/cameras'),
   activate: (sceneId: string) => request<SwitchOutcome>('POST', `/api/scenes/${encodeURIComponent(sceneId)}/activate`),
   previous: () => request<SwitchOutcome>('POST', '/api/scenes/previous'),
   /** Who this browser is signed in as (the cookie is HttpOnly: only the server can tell); 401 when nobody. */

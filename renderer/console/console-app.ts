@@ -1,10 +1,11 @@
-// The console's one controller: holds what the page knows (layout, scene state, session, health, telemetry, audit, commands), runs the commands, feeds the views.
+// The console's one controller: holds what the page knows (layout, scene state, session, health, telemetry, cameras, audit, commands), runs the commands, feeds the views.
 import { DisposableStore, type Disposable, type Scheduler } from '../../common/contract/events.ts';
 import { parseAccelerator, type KeyChord, type Platform } from './accelerator.ts';
 import {
   ApiError,
   type Api,
   type AuditEntry,
+  type CamerasState,
   type SceneState,
   type SceneSummary,
   type ScreenOutcome,
@@ -14,6 +15,8 @@ import {
   type WallHealth,
 } from './api.ts';
 import { AuditView } from './audit-view.ts';
+import { camerasShowAges, camerasStateOf, summariseCameras, type CamerasSummary } from './camera-state.ts';
+import { CameraView, type CameraViewModel } from './camera-view.ts';
 import { failureOf, outcomeByScreen } from './command-outcome.ts';
 import { element } from './dom.ts';
 import { HeaderView } from './header-view.ts';
@@ -51,6 +54,8 @@ const HEALTH_PERIOD = 2_000;
 const AUDIT_PERIOD = 10_000;
 /** The socket brings stale/fresh turns at once; the poll keeps the message counts current and covers a socket that is down. */
 const TELEMETRY_PERIOD = 10_000;
+/** The socket brings a feed's change of state at once; the rates (fps, bitrate) change all the time and come with the poll only. */
+const CAMERAS_PERIOD = 5_000;
 const AUDIT_ROWS = 20;
 const COMMANDS_KEPT = 10;
 /** How long the screens show their identity when the button is pressed. */
@@ -69,6 +74,9 @@ export class ConsoleApp implements Disposable {
   private readonly telemetryView = new TelemetryView();
   /** Redraws the telemetry section each second while an age is shown: ages count up between the server's messages. */
   private readonly telemetryTicker: SecondTicker;
+  private readonly cameraView = new CameraView();
+  /** Redraws the camera section each second while a troubled camera's time since its last frame is shown. */
+  private readonly camerasTicker: SecondTicker;
   private readonly preview = new PreviewView();
 
   private clock: WallClock = wallClock(undefined);
@@ -99,6 +107,12 @@ export class ConsoleApp implements Disposable {
   /** Why there is no telemetry to show, when there is none. */
   private telemetryProblem: Exclude<TelemetryViewModel, { kind: 'live' }> = { kind: 'loading' };
   private telemetryPoller: Poller | undefined;
+  private cameras: CamerasState | undefined;
+  /** When `cameras` arrived, on this page's monotonic clock (as for telemetry: the server's clock is the one that counts). */
+  private camerasReceivedAt = 0;
+  /** Why there are no cameras to show, when there are none. */
+  private camerasProblem: Exclude<CameraViewModel, { kind: 'live' }> = { kind: 'loading' };
+  private camerasPoller: Poller | undefined;
   private layoutNames: LayoutNames = NO_LAYOUT_NAMES;
   private lastResult: unknown;
   private lastError: string | undefined;
@@ -124,6 +138,7 @@ export class ConsoleApp implements Disposable {
           'column watch',
           this.preview.element,
           this.screens.element,
+          this.cameraView.element,
           this.telemetryView.element,
           this.identifyView.element,
           this.auditView.element,
@@ -132,7 +147,15 @@ export class ConsoleApp implements Disposable {
     );
 
     this.telemetryTicker = this.store.add(new SecondTicker(() => this.renderTelemetry(), () => this.serverNow(), options.scheduler));
+    this.camerasTicker = this.store.add(new SecondTicker(() => this.renderCameras(), () => this.camerasServerNow(), options.scheduler));
     this.store.add(options.events.onDidChangeState((state) => this.acceptState(state)));
+    this.store.add(
+      options.events.onDidChangeCameras((cameras) => {
+        // The socket's messages come in order: the newest always wins (even over a server clock stepped back).
+        this.acceptCameras(cameras);
+        this.render();
+      }),
+    );
     this.store.add(
       options.events.onDidChangeTelemetry((telemetry) => {
         // The socket's messages come in order: the newest always wins.
@@ -145,7 +168,10 @@ export class ConsoleApp implements Disposable {
         this.eventsConnection = connection;
         // While the live socket is down, the health poll reads /api/state instead: the page never shows a state older than 2 s.
         // The socket sends telemetry on changes only: what changed while it was down is read again on reconnect.
-        if (connection === 'connected' && this.eventsWereConnected) this.telemetryPoller?.runNow();
+        if (connection === 'connected' && this.eventsWereConnected) {
+          this.telemetryPoller?.runNow();
+          this.camerasPoller?.runNow();
+        }
         if (connection === 'connected') this.eventsWereConnected = true;
         this.render();
       }),
@@ -163,6 +189,7 @@ export class ConsoleApp implements Disposable {
     const auditPoller = this.store.add(poll(() => this.refreshSessionAndAudit(), AUDIT_PERIOD, this.options.scheduler));
     this.refreshAuditSoon = () => auditPoller.runNow();
     this.telemetryPoller = this.store.add(poll(() => this.refreshTelemetry(), TELEMETRY_PERIOD, this.options.scheduler));
+    this.camerasPoller = this.store.add(poll(() => this.refreshCameras(), CAMERAS_PERIOD, this.options.scheduler));
   }
 
   private refreshAuditSoon: () => void = () => undefined;
@@ -207,6 +234,7 @@ export class ConsoleApp implements Disposable {
   private setSignedIn(signedIn: boolean, actor?: string): void {
     // Signing in may open what the server refused a signed-out page.
     if (signedIn && !this.signedIn && this.telemetryProblem.kind === 'signed-out') this.telemetryPoller?.runNow();
+    if (signedIn && !this.signedIn && this.camerasProblem.kind === 'signed-out') this.camerasPoller?.runNow();
     this.signedIn = signedIn;
     this.actor = signedIn ? actor : undefined;
     this.notices.set('session', signedIn ? undefined : { kind: 'info', text: STRINGS.notSignedIn, detail: `${STRINGS.signInHint.vi} / ${STRINGS.signInHint.en}` });
@@ -442,6 +470,51 @@ export class ConsoleApp implements Disposable {
     return summary;
   }
 
+  // ---- cameras ---------------------------------------------------------------------------------
+
+  private async refreshCameras(): Promise<void> {
+    try {
+      const answer = camerasStateOf(await this.options.api.cameras());
+      if (!answer) throw new Error('GET /api/cameras: not a cameras state');
+      // An answer built before a socket message that overtook it must not undo that message.
+      if (!this.cameras || answer.at >= this.cameras.at) this.acceptCameras(answer);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) {
+        // An older server, without a media gateway: say so, rather than show a broken section.
+        this.cameras = undefined;
+        this.camerasProblem = { kind: 'unavailable' };
+      } else if (error instanceof ApiError && error.status === 401) {
+        this.cameras = undefined;
+        this.camerasProblem = { kind: 'signed-out' };
+        this.onUnauthorised();
+      } else if (!this.cameras) {
+        // Unreachable or a server error: a state already shown stays (the health poll says what is wrong); with none, say why.
+        this.camerasProblem = { kind: 'error', message: messageOf(error) };
+      }
+    } finally {
+      this.render();
+    }
+  }
+
+  private acceptCameras(cameras: CamerasState): void {
+    this.cameras = cameras;
+    this.camerasReceivedAt = this.options.elapsed();
+  }
+
+  /** The server's clock, as far as the latest cameras state tells it: the last frame times are the server's. */
+  private camerasServerNow(): number {
+    const elapsed = this.options.elapsed();
+    return this.cameras ? serverTimeNow(this.cameras.at, this.camerasReceivedAt, elapsed) : elapsed;
+  }
+
+  /** Draws the camera section at the server's time now; the summary it drew, if any. */
+  private renderCameras(): CamerasSummary | undefined {
+    const summary = this.cameras ? summariseCameras(this.cameras, this.camerasServerNow()) : undefined;
+    this.cameraView.update(summary ? { kind: 'live', summary } : this.camerasProblem);
+    this.camerasTicker.running = this.cameras !== undefined && camerasShowAges(this.cameras);
+    return summary;
+  }
+
   // ---- views -----------------------------------------------------------------------------------
 
   private nameOf = (sceneId: string): Localised => this.scenes.find((scene) => scene.id === sceneId)?.name ?? { vi: sceneId, en: sceneId };
@@ -463,6 +536,7 @@ export class ConsoleApp implements Disposable {
     this.identifyView.update({ outcome: this.identifyOutcome, enabled: this.signedIn, clock: this.clock });
     this.screens.update({ health: this.health, outcomes: this.screenOutcomes });
     const telemetry = this.renderTelemetry();
+    const cameras = this.renderCameras();
     this.auditView.update(
       !this.signedIn
         ? { kind: 'signed-out' }
@@ -483,6 +557,9 @@ export class ConsoleApp implements Disposable {
       telemetry: telemetry ? 'live' : this.telemetryProblem.kind,
       staleSeries: telemetry?.stale.map((series) => series.id) ?? [],
       brokers: telemetry?.brokers.map(({ id, state }) => ({ id, state })) ?? [],
+      camerasView: cameras ? 'live' : this.camerasProblem.kind,
+      cameras: cameras?.cameras.map(({ id, state }) => ({ id, state })) ?? [],
+      cameraGateway: cameras?.gateway.status ?? 'unavailable',
     });
   }
 

@@ -1,9 +1,9 @@
-// The console follows the live scene state and telemetry, says when the server is gone, and comes back by itself with backoff.
+// The console follows the live scene state, telemetry and camera health, says when the server is gone, and comes back by itself with backoff.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Disposable } from '../../common/contract/events.ts';
 import { ManualScheduler } from '../../common/contract/manual-scheduler.ts';
 import { MemoryNetwork, type Connection } from '../../common/contract/transport.ts';
-import type { SceneState, TelemetryState } from './api.ts';
+import type { CamerasState, SceneState, TelemetryState } from './api.ts';
 import { parseEventMessage, SceneEvents, type EventsConnection } from './scene-events.ts';
 
 
@@ -34,6 +34,24 @@ const telemetry = (at: number, stale: boolean): TelemetryState => ({
   messages: { accepted: 10, dropped: 1 },
 });
 
+const cameras = (at: number, state: CamerasState['cameras'][number]['state']): CamerasState => ({
+  type: 'cameras',
+  at,
+  gateway: { running: true },
+  cameras: [
+    {
+      id: 'cam-01',
+      name: { vi: 'Cầu Rồng', en: 'Dragon Bridge' },
+      state,
+      fps: state === 'live' ? 25 : 0,
+      bitrate: state === 'live' ? 1_200_000 : 0,
+      restarts: 1,
+      lastFrameAt: at - 12_000,
+      viewers: 0,
+    },
+  ],
+});
+
 describe('SceneEvents', () => {
   const cleanup: Disposable[] = [];
   afterEach(() => {
@@ -52,11 +70,13 @@ describe('SceneEvents', () => {
     cleanup.push(events);
     const states: SceneState[] = [];
     const telemetries: TelemetryState[] = [];
+    const cameraStates: CamerasState[] = [];
     const connections: EventsConnection[] = [];
     events.onDidChangeState((value) => states.push(value));
     events.onDidChangeTelemetry((value) => telemetries.push(value));
+    events.onDidChangeCameras((value) => cameraStates.push(value));
     events.onDidChangeConnection((value) => connections.push(value));
-    return { network, scheduler, server, events, states, telemetries, connections };
+    return { network, scheduler, server, events, states, telemetries, cameraStates, connections };
   }
 
   it('delivers the state on connect and at every commit', async () => {
@@ -76,6 +96,17 @@ describe('SceneEvents', () => {
     await settle();
     expect(states.map((value) => value.scene.id)).toEqual(['normal']);
     expect(telemetries).toEqual([telemetry(1_764_000_000_000, true), telemetry(1_764_000_001_000, false)]);
+  });
+
+  it('hands a cameras message to the camera listeners, never as a scene state or telemetry', async () => {
+    const { server, states, telemetries, cameraStates } = setup();
+    await settle();
+    server[0]!.send(JSON.stringify(cameras(1_764_000_000_000, 'lost')));
+    server[0]!.send(JSON.stringify(cameras(1_764_000_001_000, 'live')));
+    await settle();
+    expect(states.map((value) => value.scene.id)).toEqual(['normal']);
+    expect(telemetries).toEqual([]);
+    expect(cameraStates).toEqual([cameras(1_764_000_000_000, 'lost'), cameras(1_764_000_001_000, 'live')]);
   });
 
   it('says disconnected when the server drops, and reconnects after the backoff', async () => {
@@ -101,15 +132,17 @@ describe('SceneEvents', () => {
   });
 
   it('ignores a malformed message and keeps going', async () => {
-    const { server, states, telemetries } = setup();
+    const { server, states, telemetries, cameraStates } = setup();
     await settle();
     server[0]!.send('not json');
+    server[0]!.send(JSON.stringify({ ...cameras(1_764_000_000_000, 'lost'), cameras: [{ id: 'cam-01', state: 'lost' }] }));
     server[0]!.send(JSON.stringify({ type: 'state', scene: { id: 3 } }));
     server[0]!.send(JSON.stringify({ ...telemetry(1_764_000_000_000, true), brokers: 'none' }));
     server[0]!.send(JSON.stringify(state('epidemic', 5)));
     await settle();
     expect(states.map((value) => value.scene.id)).toEqual(['normal', 'epidemic']);
     expect(telemetries).toEqual([]);
+    expect(cameraStates).toEqual([]);
   });
 
   it('stops reconnecting once disposed', async () => {
@@ -125,11 +158,14 @@ describe('SceneEvents', () => {
 });
 
 describe('parseEventMessage', () => {
-  it('tells a scene state (with a pending switch) from a telemetry state, and refuses other message types', () => {
+  it('tells a scene state (with a pending switch) from a telemetry or cameras state, and refuses other message types', () => {
     const pending = { ...state('normal', 3), pending: { id: 9, sceneId: 'flood', version: 4 } };
     expect(parseEventMessage(JSON.stringify(pending))).toEqual(pending);
     expect(parseEventMessage(JSON.stringify(telemetry(1_764_000_000_000, true)))).toEqual(telemetry(1_764_000_000_000, true));
+    expect(parseEventMessage(JSON.stringify(cameras(1_764_000_000_000, 'unavailable')))).toEqual(cameras(1_764_000_000_000, 'unavailable'));
     expect(parseEventMessage(JSON.stringify({ type: 'hello' }))).toBeUndefined();
+    // A cameras message carries no scene either.
+    expect(parseEventMessage(JSON.stringify({ ...cameras(1_764_000_000_000, 'lost'), type: 'state' }))).toBeUndefined();
     // A telemetry message carries no scene: read as a state, it would blank the active scene.
     expect(parseEventMessage(JSON.stringify({ ...telemetry(1_764_000_000_000, true), type: 'state' }))).toBeUndefined();
   });

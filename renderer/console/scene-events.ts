@@ -1,8 +1,9 @@
-// The server's /api/events socket: the scene state on connect and at every commit, the telemetry state when a series turns stale or fresh or a broker's state changes; reconnecting with backoff.
+// The server's /api/events socket: the scene state on connect and at every commit, the telemetry state when a series turns stale or fresh or a broker's state changes, the cameras state when a feed changes state; reconnecting with backoff.
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../../common/contract/backoff.ts';
 import { DisposableStore, Emitter, type Disposable, type Scheduler } from '../../common/contract/events.ts';
 import type { ClientTransport } from '../../common/contract/transport.ts';
-import type { SceneState, TelemetryState } from './api.ts';
+import type { CamerasState, SceneState, TelemetryState } from './api.ts';
+import { camerasStateOf } from './camera-state.ts';
 import { telemetryStateOf } from './telemetry-state.ts';
 
 export type EventsConnection = 'connecting' | 'connected' | 'disconnected';
@@ -10,7 +11,7 @@ export type EventsConnection = 'connecting' | 'connected' | 'disconnected';
 export const EVENTS_PATH = '/api/events';
 
 /** Every message of /api/events, told apart by its `type`. */
-export type EventMessage = SceneState | TelemetryState;
+export type EventMessage = SceneState | TelemetryState | CamerasState;
 
 function sceneStateOf(message: Record<string, unknown>): SceneState | undefined {
   const { scene, pending } = message;
@@ -35,6 +36,8 @@ export function parseEventMessage(text: string): EventMessage | undefined {
       return sceneStateOf(message as Record<string, unknown>);
     case 'telemetry':
       return telemetryStateOf(message);
+    case 'cameras':
+      return camerasStateOf(message);
     default:
       return undefined;
   }
@@ -43,11 +46,14 @@ export function parseEventMessage(text: string): EventMessage | undefined {
 export class SceneEvents implements Disposable {
   private readonly stateEmitter = new Emitter<SceneState>();
   private readonly telemetryEmitter = new Emitter<TelemetryState>();
+  private readonly camerasEmitter = new Emitter<CamerasState>();
   private readonly connectionEmitter = new Emitter<EventsConnection>();
   /** Every state message, the first one right after each (re)connect. */
   readonly onDidChangeState = this.stateEmitter.event;
   /** Every telemetry message: sent on changes only, so a page that (re)connects reads GET /api/telemetry for the rest. */
   readonly onDidChangeTelemetry = this.telemetryEmitter.event;
+  /** Every cameras message: sent when a feed changes state only (the rates move on without one), so the page also reads GET /api/cameras. */
+  readonly onDidChangeCameras = this.camerasEmitter.event;
   readonly onDidChangeConnection = this.connectionEmitter.event;
   /** The listeners of the current socket only: a reconnect loop must not pile them up. */
   private subscriptions: DisposableStore | undefined;
@@ -92,6 +98,7 @@ export class SceneEvents implements Disposable {
         const message = parseEventMessage(text);
         if (message?.type === 'state') this.stateEmitter.fire(message);
         else if (message?.type === 'telemetry') this.telemetryEmitter.fire(message);
+        else if (message?.type === 'cameras') this.camerasEmitter.fire(message);
       }),
     );
     subscriptions.add(
@@ -113,6 +120,7 @@ export class SceneEvents implements Disposable {
     this.subscriptions?.dispose();
     this.stateEmitter.dispose();
     this.telemetryEmitter.dispose();
+    this.camerasEmitter.dispose();
     this.connectionEmitter.dispose();
   }
 }

@@ -1,5 +1,7 @@
 // window.__IOC_WALL_CONSOLE__: what the console knows and last did, for end-to-end tests and an operator with the devtools open.
 import type { BrokerStatus } from './api.ts';
+import type { CameraState, GatewayStatus } from './camera-state.ts';
+import type { CameraViewModel } from './camera-view.ts';
 import type { IdentifyOutcome } from './identify-outcome.ts';
 import type { EventsConnection } from './scene-events.ts';
 import type { TelemetryViewModel } from './telemetry-view.ts';
@@ -21,6 +23,12 @@ export interface ConsoleStatus {
   /** The ids of the stale series, as listed (oldest first); empty while there is no telemetry. */
   staleSeries: string[];
   brokers: { id: string; state: BrokerStatus['state'] }[];
+  /** What the Camera section shows: `live` once a cameras state arrived, `unavailable` on a server without it (404). */
+  camerasView: CameraViewModel['kind'];
+  /** Every camera of the latest cameras state, in the server's order; empty while there is none. */
+  cameras: { id: string; state: CameraState }[];
+  /** The media gateway as the latest cameras state says; `unavailable` while there is none (loading, an older server, an error). */
+  cameraGateway: GatewayStatus;
 }
 
 declare global {
