@@ -4,7 +4,7 @@ import type { Disposable, Scheduler } from '../../common/contract/events.ts';
 import type { AssignedScreen, Assignment, PlacedPanelView, SeriesView } from '../../common/contract/messages.ts';
 import type { Slice } from '../../common/wall/geometry.ts';
 import type { Field, Panel } from '../../common/wall/schema.ts';
-import { languagesOf } from './format.ts';
+import { languagesOf, type Localised } from './format.ts';
 import type { ImageCache } from './image-cache.ts';
 import { createPanelView } from './panels/create-panel.ts';
 import { ErrorPanelView } from './panels/error-panel.ts';
@@ -12,6 +12,8 @@ import type { PanelContext, PanelView } from './panels/panel-view.ts';
 import type { SeriesValues } from './series-store.ts';
 import { sliceTransform } from './slice-transform.ts';
 import { destroySubtree } from './destroy.ts';
+import type { CameraFeedView } from './video/camera-feed.ts';
+import type { FeedSource } from './video/camera-feeds.ts';
 
 export type KnownScreen = Extract<AssignedScreen, { known: true }>;
 
@@ -32,6 +34,8 @@ export interface CompositorOptions {
   readonly invalidate: () => void;
   readonly images: ImageCache;
   readonly scheduler: Pick<Scheduler, 'setTimeout'>;
+  /** The page's camera feeds; without them (the wall preview) video panels show a static slate and open nothing. */
+  readonly cameraFeeds?: FeedSource<CameraFeedView>;
 }
 
 export interface PanelError {
@@ -66,6 +70,7 @@ export class ScreenCompositor implements Disposable {
   private readonly panels: ReadonlyMap<string, PlacedPanelView>;
   private readonly series: ReadonlyMap<string, SeriesView>;
   private readonly fields: ReadonlyMap<string, Field>;
+  private readonly cameraNames: ReadonlyMap<string, Localised>;
   private wake: Disposable | undefined;
   private disposed = false;
 
@@ -81,6 +86,7 @@ export class ScreenCompositor implements Disposable {
     this.panels = new Map(assignment.panels.map((placed) => [placed.panel.id, placed]));
     this.series = new Map(assignment.series.map((view) => [view.id, view]));
     this.fields = new Map(assignment.fields.map((field) => [field.id, field]));
+    this.cameraNames = new Map(assignment.cameras.map((camera) => [camera.id, camera.name]));
     for (const slice of [...screen.slices].sort((a, b) => a.layer - b.layer)) this.slots.push(this.createSlot(slice));
     this.scheduleWake();
   }
@@ -168,7 +174,7 @@ export class ScreenCompositor implements Disposable {
       slice,
       clip,
       content,
-      context: placed ? this.contextFor(placed, () => slot) : undefined,
+      context: placed ? this.contextFor(placed, slice, () => slot) : undefined,
       view: undefined,
       failed: false,
     };
@@ -185,8 +191,8 @@ export class ScreenCompositor implements Disposable {
     return slot;
   }
 
-  private contextFor(placed: PlacedPanelView, slot: () => PanelSlot): PanelContext {
-    const { assignment, screen, now, invalidate, images } = this.options;
+  private contextFor(placed: PlacedPanelView, slice: Slice, slot: () => PanelSlot): PanelContext {
+    const { assignment, screen, now, invalidate, images, cameraFeeds } = this.options;
     const ppm = screen.geometry.pixelsPerMillimetre;
     return {
       panel: placed.panel,
@@ -211,6 +217,9 @@ export class ScreenCompositor implements Disposable {
         if (!this.disposed) this.fail(slot(), error);
       },
       images,
+      visible: slice.source,
+      cameraFeeds,
+      cameraName: (id) => this.cameraNames.get(id) ?? { vi: id, en: id },
     };
   }
 

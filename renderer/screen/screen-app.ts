@@ -14,11 +14,14 @@ import { SecondTicker } from './second-ticker.ts';
 import type { SeriesStore } from './series-store.ts';
 import { DisconnectedBadge, noScreenIdSlate, unknownScreenSlate, waitingSlate, type Slate } from './slates.ts';
 import { appendBounded, SwitchTracker, type BuildOrder, type DueFlip } from './scene-switch.ts';
-import { collectTexts, publishStatus, type BuildRecord, type FlipRecord, type ScreenStatus } from './status.ts';
+import { collectTexts, publishStatus, type BuildRecord, type CameraReport, type FlipRecord, type ScreenStatus } from './status.ts';
 import { OffscreenWarmer } from './warm-up.ts';
 import { webglRendererName } from './webgl-info.ts';
 import { destroySubtree } from './destroy.ts';
 import { followPageEvents } from './page-events.ts';
+import { CameraFeed } from './video/camera-feed.ts';
+import { CameraFeeds } from './video/camera-feeds.ts';
+import { detailText } from './video/camera-state.ts';
 
 export interface ScreenAppOptions {
   readonly app: Application;
@@ -72,6 +75,9 @@ export class ScreenApp implements Disposable {
   private readonly loop: RenderLoop;
   private readonly ticker: SecondTicker;
   private readonly images = new ImageCache();
+  /** One feed per camera for every tile of every scene of this page (on screen or prepared off-screen). */
+  private readonly cameras: CameraFeeds<CameraFeed>;
+  private publishTimer: Disposable | undefined;
   private readonly badge = new DisconnectedBadge();
   private readonly layer = new Container({ label: 'content' });
   /** Above the scene, below the badge: the identify pattern, while a technician asked for it. */
@@ -118,6 +124,12 @@ export class ScreenApp implements Disposable {
       scheduler,
     );
     this.rendererName = webglRendererName(app.renderer);
+    this.cameras = new CameraFeeds((cameraId) => {
+      const feed = new CameraFeed({ cameraId, media: () => bridge?.media, now: () => this.now(), scheduler });
+      feed.onDidChangeStatus(() => this.publishSoon());
+      return feed;
+    }, scheduler);
+    this.subscriptions.add(this.cameras.onDidChange(() => this.publishSoon()));
 
     if (bridge) {
       this.subscriptions.add(bridge.onDidAssign((assignment) => this.assign(assignment)));
@@ -127,6 +139,11 @@ export class ScreenApp implements Disposable {
       this.subscriptions.add(bridge.onDidIdentify(({ until }) => this.identifyWindow.identify(until)));
       this.subscriptions.add(bridge.onDidChangeState((state) => this.setConnection(state)));
       this.subscriptions.add(bridge.onDidRequireReload(() => options.reload()));
+      this.subscriptions.add(
+        bridge.onDidUpdateMedia(() => {
+          for (const { feed } of this.cameras.feeds()) feed.mediaChanged();
+        }),
+      );
       this.subscriptions.add(options.values.onDidChange((changed) => this.valuesChanged(changed)));
     }
     if (bridge && options.screenId !== undefined) {
@@ -182,6 +199,9 @@ export class ScreenApp implements Disposable {
     this.flipping = undefined;
     this.disposeContent(this.content);
     this.content = undefined;
+    // After the scenes gave their feeds back: what is left (a release waiting for its task) closes now.
+    this.cameras.dispose();
+    this.publishTimer?.dispose();
     this.identifyWindow.dispose();
     this.identifyCompositor?.dispose();
     this.identifyCompositor = undefined;
@@ -247,6 +267,7 @@ export class ScreenApp implements Disposable {
       },
       images: this.images,
       scheduler: this.options.scheduler,
+      cameraFeeds: this.cameras,
     });
     return {
       content: { kind: 'scene', compositor },
@@ -502,6 +523,24 @@ export class ScreenApp implements Disposable {
     this.publish();
   }
 
+  /** Camera changes come in bursts (every tile of a scene takes its feed): one status for all of them, on the next task. */
+  private publishSoon(): void {
+    if (this.publishTimer || this.disposed) return;
+    this.publishTimer = this.options.scheduler.setTimeout(() => {
+      this.publishTimer = undefined;
+      if (!this.disposed) this.publish();
+    }, 0);
+  }
+
+  private cameraReports(): Record<string, CameraReport> {
+    const reports: Record<string, CameraReport> = {};
+    for (const { cameraId, feed, users } of this.cameras.feeds()) {
+      const { state, lastFrameAt, detail } = feed.status;
+      reports[cameraId] = { state, framesPresented: feed.framesPresented, lastFrameAt: lastFrameAt ?? null, tiles: users, detail: detailText(detail, this.languages) ?? null };
+    }
+    return reports;
+  }
+
   private publish(): void {
     const compositor = this.content?.kind === 'scene' ? this.content.compositor : undefined;
     publishStatus({
@@ -521,6 +560,8 @@ export class ScreenApp implements Disposable {
       contextLosses: this.contextLosses,
       panelErrors: compositor?.panelErrors ?? [],
       identifyUntil: this.identifyWindow.until,
+      videoElements: this.cameras.size,
+      cameras: this.cameraReports(),
     });
   }
 }

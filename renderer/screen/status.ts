@@ -2,6 +2,7 @@
 import { Text, type Container } from 'pixi.js';
 import type { BridgeState } from '../../common/contract/bridge.ts';
 import type { PanelError } from './compositor.ts';
+import type { CameraState } from './video/camera-state.ts';
 
 /** One scene switch this screen showed. */
 export interface FlipRecord {
@@ -34,6 +35,20 @@ export interface BuildRecord {
   loaded: boolean;
 }
 
+/** One camera this page holds a feed for. */
+export interface CameraReport {
+  /** What its tiles say: connecting, live, lost, recovering (the dimmed last frame) or unavailable. */
+  state: CameraState;
+  /** New video frames presented since this page opened the feed (requestVideoFrameCallback calls; never reset by a reconnect). */
+  framesPresented: number;
+  /** Server clock (as this page estimates it, like `flippedAt`) of the last frame presented; null before the first. */
+  lastFrameAt: number | null;
+  /** Tiles holding the feed: those of the scene on screen plus those of a scene built off-screen waiting for its commit. */
+  tiles: number;
+  /** Why it is unavailable (or lost, when the gateway said why), in the wall's languages; null otherwise. */
+  detail: string | null;
+}
+
 export interface ScreenStatus {
   screen: string;
   state: 'waiting' | 'assigned' | 'unknown-screen';
@@ -62,6 +77,10 @@ export interface ScreenStatus {
   panelErrors: PanelError[];
   /** While the identify pattern is over the scene: when it goes away, server clock (epoch ms). */
   identifyUntil: number | undefined;
+  /** <video> elements this page holds now: one per camera fed, however many tiles show it. */
+  videoElements: number;
+  /** Every camera this page holds a feed for, by camera id (a camera released is gone from here). */
+  cameras: Record<string, CameraReport>;
 }
 
 declare global {

@@ -17,7 +17,20 @@ export const STRINGS = {
   panelFailed: { vi: 'Không vẽ được bảng', en: 'Panel failed to draw' },
   placeholder: { vi: 'Sắp có', en: 'Coming soon' },
   now: { vi: 'bây giờ', en: 'now' },
+  cameraConnecting: { vi: 'Đang kết nối', en: 'Connecting' },
+  cameraLost: { vi: 'Mất tín hiệu', en: 'Signal lost' },
+  cameraRecovering: { vi: 'Đang khôi phục', en: 'Recovering' },
+  cameraUnavailable: { vi: 'Không khả dụng', en: 'Unavailable' },
+  noMediaGateway: { vi: 'Cổng video chưa chạy', en: 'The media gateway is not running' },
+  unknownCamera: { vi: 'Cổng video không biết camera này', en: 'The media gateway does not know this camera' },
+  refusedByGateway: { vi: 'Cổng video từ chối trang này', en: 'The media gateway refused this page' },
+  livePictureOnScreens: { vi: 'Hình trực tiếp chỉ có trên màn hình', en: 'Live picture on the screens only' },
 } satisfies Record<string, Localised>;
+
+/** The stream's codec is one this browser cannot decode. */
+export function unsupportedCodec(mimeType: string): Localised {
+  return { vi: `Trình duyệt không giải mã được ${mimeType}`, en: `The browser cannot decode ${mimeType}` };
+}
 
 export function unknownScreen(id: string): Localised {
   return { vi: `Màn hình ${id} không có trong bố cục`, en: `Screen ${id} is not in the layout` };

@@ -1,4 +1,4 @@
-// Picks the view for a panel's type; types without a drawing yet (ticker, alert list, map, video) get a labelled placeholder.
+// Picks the view for a panel's type; types without a drawing yet (ticker, alert list, map), and video where no feed may play (the wall preview), get a labelled placeholder.
 import { ChartPanelView } from './chart-panel.ts';
 import { ClockPanelView } from './clock-panel.ts';
 import { GaugePanelView } from './gauge-panel.ts';
@@ -8,6 +8,7 @@ import type { PanelContext, PanelView } from './panel-view.ts';
 import { PatternPanelView } from './pattern-panel.ts';
 import { PlaceholderPanelView } from './placeholder-panel.ts';
 import { TextPanelView } from './text-panel.ts';
+import { VideoPanelView } from './video-panel.ts';
 
 export function createPanelView(context: PanelContext): PanelView {
   const panel = context.panel;
@@ -26,10 +27,12 @@ export function createPanelView(context: PanelContext): PanelView {
       return new PatternPanelView(context, panel);
     case 'gauge':
       return new GaugePanelView(context, panel);
+    case 'video':
+      // Without the page's feeds (the wall preview draws every screen at once) the tiles stay a static slate.
+      return context.cameraFeeds ? new VideoPanelView(context, panel, context.cameraFeeds) : new PlaceholderPanelView(context, panel);
     case 'ticker':
     case 'alert-list':
     case 'map':
-    case 'video':
     default:
       // A type a newer layout format adds is still shown, labelled, rather than leaving a hole.
       return new PlaceholderPanelView(context, panel as PanelContext['panel']);

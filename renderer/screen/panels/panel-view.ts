@@ -7,6 +7,8 @@ import type { Field, Panel } from '../../../common/wall/schema.ts';
 import type { Languages, Localised } from '../format.ts';
 import type { ImageCache } from '../image-cache.ts';
 import type { SeriesValues } from '../series-store.ts';
+import type { CameraFeedView } from '../video/camera-feed.ts';
+import type { FeedSource } from '../video/camera-feeds.ts';
 
 /**
  * One panel drawn on this screen. Its `root` is in panel millimetres (0, 0 at the panel's top-left);
@@ -56,6 +58,15 @@ export interface PanelContext {
   /** Reports a failure that happened later (an image that did not load): the panel becomes an error tile. */
   fail(error: unknown): void;
   readonly images: ImageCache;
+  /** The part of the panel this screen draws, panel millimetres: what lies outside is cut off anyway (a camera tile there is not fed). */
+  readonly visible: Rect;
+  /**
+   * This page's camera feeds, one per camera however many tiles show it. Undefined where video must not play:
+   * the wall preview draws every screen in one page, so its video panels keep a static slate.
+   */
+  readonly cameraFeeds: FeedSource<CameraFeedView> | undefined;
+  /** A camera's name as the layout gives it (the assignment's cameras); its id when the assignment does not name it. */
+  cameraName(id: string): Localised;
 }
 
 /** The primary-language text of a pair, and the secondary one when the wall has two languages. */

@@ -1,4 +1,4 @@
-// Panel types not drawn yet (ticker, alert list, map, video): a labelled tile with type, title and id, never a blank.
+// Panel types not drawn yet (ticker, alert list, map), and video where no feed plays (the wall preview): a labelled tile with type, title and id, never a blank.
 import { Container, Graphics } from 'pixi.js';
 import type { Panel } from '../../../common/wall/schema.ts';
 import { bilingual, type Localised } from '../format.ts';
@@ -9,6 +9,7 @@ import { COLOURS, mix } from '../theme.ts';
 import { accentOf, cardMetrics, drawCard } from './card.ts';
 import { primaryOf, secondaryOf, type PanelContext, type PanelView } from './panel-view.ts';
 import { destroySubtree } from '../destroy.ts';
+import { gridFor } from '../video/tile-grid.ts';
 
 const TYPE_NAMES: Record<string, Localised> = {
   ticker: { vi: 'Dòng chữ chạy', en: 'Ticker' },
@@ -36,7 +37,9 @@ export class PlaceholderPanelView implements PanelView {
       return;
     }
 
-    const kind = createText(`${bilingual(typeName, context.languages).toUpperCase()} · ${bilingual(STRINGS.placeholder, context.languages)}`, {
+    // A video panel is drawn for real on the screens; here only its layout shows.
+    const note = panel.type === 'video' ? STRINGS.livePictureOnScreens : STRINGS.placeholder;
+    const kind = createText(`${bilingual(typeName, context.languages).toUpperCase()} · ${bilingual(note, context.languages)}`, {
       size: 9.5 * text,
       weight: 600,
       colour: COLOURS.textMuted,
@@ -99,11 +102,9 @@ export class PlaceholderPanelView implements PanelView {
     this.root.addChild(line);
   }
 
-  /** The camera tiles the video panel will hold, each with its camera id, so the layout can be checked on the wall. */
+  /** The camera tiles of the video panel as a static slate, each with its camera's name, so the layout can be checked without opening any feed. */
   private drawCameraGrid(context: PanelContext, panel: Extract<Panel, { type: 'video' }>, left: number, top: number, width: number, bottom: number): void {
-    const count = panel.cameras.length;
-    const columns = panel.grid?.columns ?? Math.ceil(Math.sqrt(count));
-    const rows = panel.grid?.rows ?? Math.ceil(count / columns);
+    const { rows, columns } = gridFor(panel.cameras.length, panel.grid);
     const height = bottom - top;
     if (height <= 0 || width <= 0) return;
     const gap = Math.min(width, height) * 0.015;
@@ -115,7 +116,7 @@ export class PlaceholderPanelView implements PanelView {
       const x = left + (index % columns) * (cellWidth + gap);
       const y = top + Math.floor(index / columns) * (cellHeight + gap);
       grid.rect(x, y, cellWidth, cellHeight).fill(0x070b11).stroke({ width: Math.max(0.5, cellHeight * 0.01), color: COLOURS.cardBorder, alignment: 1 });
-      const label = createText(camera, {
+      const label = createText(primaryOf(context.cameraName(camera), context), {
         size: Math.min(cellHeight * 0.1, cellWidth * 0.06),
         colour: COLOURS.textMuted,
         maxWidth: cellWidth * 0.9,
