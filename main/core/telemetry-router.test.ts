@@ -59,11 +59,21 @@ describe('the telemetry router', () => {
     ]);
   });
 
-  it('drops a message giving a series the layout lacks as unknown_topic, whole', () => {
+  it('takes the samples of its series from a message that also carries others, and drops one with none of them as unknown_topic', () => {
     const { router, ingest } = setUp();
     ingest('t/x', { ok: true, samples: [{ series: KIM_LONG, value: 1, time: START }, { series: 'pctt.water_level.nowhere', value: 2, time: START }] });
-    expect(router.totals().dropped.unknown_topic).toBe(1);
-    expect(router.snapshot([KIM_LONG])).toEqual({});
+    ingest('t/y', { ok: true, samples: [{ series: 'pctt.water_level.nowhere', value: 2, time: START }] });
+    expect(router.totals()).toMatchObject({ accepted: 1, dropped: { unknown_topic: 1 } });
+    expect(router.snapshot([KIM_LONG])[KIM_LONG]).toMatchObject({ value: 1 });
+  });
+
+  it('never lets a sender clock running ahead keep its value over later ones', () => {
+    const { router, ingest, scheduler } = setUp();
+    ingest('t', accepted(KIM_LONG, 2, START + 4 * 60_000));
+    expect(router.snapshot([KIM_LONG])[KIM_LONG]).toMatchObject({ value: 2, time: START });
+    scheduler.advance(1_000);
+    ingest('t', accepted(KIM_LONG, 1, START + 1_000));
+    expect(router.snapshot([KIM_LONG])[KIM_LONG]).toMatchObject({ value: 1, time: START + 1_000 });
   });
 
   it('keeps the newest observation when an older one arrives late', () => {
@@ -76,14 +86,14 @@ describe('the telemetry router', () => {
 
   it('sends at most one update per frame, with the latest value of every series that changed', () => {
     const { scheduler, updates, ingest } = setUp({ frameMilliseconds: 16 });
-    ingest('t', accepted(KIM_LONG, 1, START));
+    ingest('t', accepted(KIM_LONG, 1, START - 100));
     expect(updates).toHaveLength(1);
-    for (let step = 2; step <= 100; step += 1) ingest('t', accepted(KIM_LONG, step, START + step));
+    for (let step = 2; step <= 100; step += 1) ingest('t', accepted(KIM_LONG, step, START - 100 + step));
     ingest('t', accepted(A_LUOI, 7, START));
     expect(updates).toHaveLength(1);
     scheduler.advance(16);
     expect(updates).toHaveLength(2);
-    expect(updates[1]).toEqual({ [KIM_LONG]: { value: 100, time: START + 100, trend: 'up', simulated: false }, [A_LUOI]: { value: 7, time: START, trend: 'flat', simulated: false } });
+    expect(updates[1]).toEqual({ [KIM_LONG]: { value: 100, time: START, trend: 'up', simulated: false }, [A_LUOI]: { value: 7, time: START, trend: 'flat', simulated: false } });
     scheduler.advance(1_000);
     expect(updates).toHaveLength(2);
   });

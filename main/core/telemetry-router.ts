@@ -123,16 +123,18 @@ export class TelemetryRouter implements Disposable {
     this.checkFreshness();
   }
 
-  /** Counts one message and takes its samples; a sample of a series the layout does not have drops the message as unknown_topic. */
+  /** Counts one message and takes its samples of the layout's series; a message with none of them is dropped as unknown_topic. */
   ingest({ topic, receivedAt, result }: IngestedMessage): void {
     if (result.ok) {
-      const unknown = result.samples.find((sample) => !this.series.has(sample.series));
-      if (unknown) {
-        this.drop(topic, receivedAt, 'unknown_topic', `gives series ${unknown.series}, which the layout does not have`);
+      // A notification may carry entities the layout does not show: the message counts as accepted when any sample is ours.
+      const known = result.samples.filter((sample) => this.series.has(sample.series));
+      if (known.length === 0) {
+        this.drop(topic, receivedAt, 'unknown_topic', `gives series ${result.samples.map((sample) => sample.series).join(', ')}, which the layout does not have`);
         return;
       }
       this.count(topic, receivedAt, 'accepted');
-      for (const sample of result.samples) this.take(sample.series, sample.value, sample.time, receivedAt);
+      // A sender's clock a little ahead (within the decoder's tolerance) must not make its value outlive the later ones.
+      for (const sample of known) this.take(sample.series, sample.value, Math.min(sample.time, receivedAt), receivedAt);
     } else {
       this.drop(topic, receivedAt, result.reason, result.detail);
     }
@@ -224,7 +226,7 @@ export class TelemetryRouter implements Disposable {
   /** Sends now when a frame has passed since the last send, else at the next frame; values arriving meanwhile ride along. */
   private scheduleFlush(): void {
     if (this.flushTimer) return;
-    const wait = Math.max(0, this.lastFlushAt + this.frame - this.options.scheduler.now());
+    const wait = Math.max(0, Math.ceil(this.lastFlushAt + this.frame - this.options.scheduler.now()));
     if (wait === 0) this.flush();
     else this.flushTimer = this.options.scheduler.setTimeout(() => this.flush(), wait);
   }
@@ -232,6 +234,12 @@ export class TelemetryRouter implements Disposable {
   private flush(): void {
     this.flushTimer = undefined;
     const now = this.options.scheduler.now();
+    // Timers fire up to a millisecond early against a whole-millisecond clock: never send closer than a frame.
+    const early = this.lastFlushAt + this.frame - now;
+    if (early > 0) {
+      this.flushTimer = this.options.scheduler.setTimeout(() => this.flush(), Math.ceil(early));
+      return;
+    }
     this.lastFlushAt = now;
     const values: Record<string, SeriesValue> = {};
     for (const [id, receivedAt] of this.pending) {

@@ -1,4 +1,5 @@
 // Live telemetry for `serve`: the layout's brokers (or the embedded one), MQTT connections into the router, and the demo publisher.
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { Emitter, type BrokerStatus, type Scheduler } from '../../common/contract/index.ts';
@@ -66,6 +67,8 @@ export class TelemetryService {
   /** A broker connected, dropped or was replaced. */
   readonly onDidChangeBrokers = this.brokersChanged.event;
 
+  private readonly instance = randomBytes(4).toString('hex');
+
   private constructor(private readonly options: TelemetryOptions) {}
 
   /** Starts the embedded broker when the layout needs it (rejects with BrokerPortTakenError), then connects. */
@@ -92,7 +95,8 @@ export class TelemetryService {
     const generation = ++this.generation;
     const { embedded, groups } = plan(layout, this.options.demo);
     const layoutDirectory = path.dirname(this.options.layoutFile);
-    const clientId = `ioc-wall-${layout.wall.id}`;
+    // Unique per process: two servers of one wall on one broker (a second node, a test copy) must not knock each other off.
+    const clientId = `ioc-wall-${layout.wall.id}-${this.instance}`;
     const resolved: (ResolvedBroker | Link['status'])[] = [];
     if (embedded) {
       let broker: EmbeddedBroker | undefined;
