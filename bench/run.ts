@@ -1,11 +1,12 @@
-// npm run bench: start to first frame on all 18 screens, renderer time per frame against the 16.7 ms budget, main memory with 18 screens, scene-switch latency and skew.
-import { readFileSync, writeFileSync } from 'node:fs';
+// npm run bench [-- wall|ingest]: start to first frame on all 18 screens, renderer time per frame against the 16.7 ms budget, main memory with 18 screens, scene-switch latency and skew; MQTT ingest rate and broker-to-screen latency.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/support/chromium.ts';
 import { layoutCopy, openScreen, ROOT, screenStatus, startWall, untilStatus } from '../e2e/support/wall.ts';
 import type { SwitchOutcome } from '../common/contract/control.ts';
+import { ingestFigures } from './ingest.ts';
 
 const FRAME_BUDGET_MILLISECONDS = 1000 / 60;
 const SCREENS = Array.from({ length: 18 }, (_, index) => `S${String(index + 1).padStart(2, '0')}`);
@@ -119,19 +120,57 @@ async function main(): Promise<void> {
 
   figures.push(...(await sceneSwitches()));
 
-  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${round(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, Chromium (SwiftShader, no GPU)`;
   const date = new Date().toISOString().slice(0, 10);
-  const table = [
-    '| figure | value | baseline | ratio |',
-    '|---|---|---|---|',
-    ...figures.map((figure) => `| ${figure.name} | ${figure.value} | ${figure.baseline} | ${figure.ratio} |`),
-  ];
-  console.log(`\n${machine}, ${date}\n\n${table.join('\n')}\n`);
-  writeFileSync(
-    path.join(ROOT, 'bench/RESULTS.md'),
-    `# Benchmark results\n\nLatest \`npm run bench\` (bench/run.ts). Machine: ${machine}. Date: ${date}.\n\n` +
+  const table = tableOf(figures);
+  console.log(`\n${machineOf('Chromium (SwiftShader, no GPU)')}, ${date}\n\n${table}\n`);
+  writeSection(
+    'wall',
+    `## Screens and scene switches (\`npm run bench -- wall\`)\n\nMachine: ${machineOf('Chromium (SwiftShader, no GPU)')}. Date: ${date}.\n\n` +
       'Software WebGL on 2 cores: frame times are CPU figures, not what a GPU wall PC shows; compare runs on the same machine.\n\n' +
-      `${table.join('\n')}\n`,
+      `${table}\n`,
+  );
+}
+
+const machineOf = (extra: string) => `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${round(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, ${extra}`;
+
+function tableOf(figures: readonly Figure[]): string {
+  return ['| figure | value | baseline | ratio |', '|---|---|---|---|', ...figures.map((figure) => `| ${figure.name} | ${figure.value} | ${figure.baseline} | ${figure.ratio} |`)].join('\n');
+}
+
+const RESULTS = path.join(ROOT, 'bench/RESULTS.md');
+
+/** Rewrites one part's section of RESULTS.md (between its markers), keeping the other parts' latest figures. */
+function writeSection(part: Part, body: string): void {
+  const begin = `<!-- bench:${part} -->`;
+  const end = `<!-- /bench:${part} -->`;
+  const header = '# Benchmark results\n\nLatest `npm run bench` (bench/run.ts); `npm run bench -- <part>` runs one part and rewrites only its section.\n';
+  let text = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : header;
+  if (!text.includes('<!-- bench:')) text = header;
+  const section = `${begin}\n${body.trimEnd()}\n${end}`;
+  const from = text.indexOf(begin);
+  const to = text.indexOf(end);
+  text = from >= 0 && to > from ? text.slice(0, from) + section + text.slice(to + end.length) : `${text.trimEnd()}\n\n${section}\n`;
+  writeFileSync(RESULTS, text);
+}
+
+/** Sustained MQTT ingest through the whole pipeline, against a bare subscriber on the same broker; broker-to-screen latency. */
+async function ingest(): Promise<void> {
+  const figures = await ingestFigures();
+  const date = new Date().toISOString().slice(0, 10);
+  const table = tableOf(figures);
+  const machine = machineOf('mosquitto 2.0 (Debian), aedes 1.2');
+  console.log(`\n${machine}, ${date}\n\n${table}\n`);
+  writeSection(
+    'ingest',
+    `## Telemetry ingest over MQTT (\`npm run bench -- ingest\`)\n\nMachine: ${machine}. Date: ${date}.\n\n` +
+      'A real `ioc-wall serve` (not demo) subscribed to the broker (mosquitto named in the layout; aedes embedded in the server process when the layout names none). ' +
+      'A bridge client showing screen S17 (WebSocket, the screen contract) follows the 4 series under load (2 NGSI-LD river gauges, 2 KPI JSON indicators); ' +
+      'a publisher process (mqtt.js, QoS 0) offers messages round-robin over them, paced against the clock, never holding more than 1 MiB unsent. ' +
+      "The wall's rate is its `ioc_wall_mqtt_messages_total{result=\"accepted\"}` delta during the load; the baseline is a bare mqtt.js subscriber on the same broker " +
+      'in the same run, receiving the same messages (ratio wall / bare). Publisher, broker, server and subscribers share the same 2 cores: the flat-out figures are ' +
+      "the publisher's and the broker's limit as much as the wall's. Latency: publish moment to arrival at the bridge client (same machine clock); " +
+      'coalescing holds a value that follows another within a frame until the next frame, which shows in p99.\n\n' +
+      `${table}\n`,
   );
 }
 
@@ -182,4 +221,14 @@ async function sceneSwitches(): Promise<Figure[]> {
   }
 }
 
-await main();
+const PARTS = ['wall', 'ingest'] as const;
+type Part = (typeof PARTS)[number];
+const requested = process.argv.slice(2);
+const unknown = requested.filter((part) => !(PARTS as readonly string[]).includes(part));
+if (unknown.length > 0) {
+  console.error(`npm run bench -- [${PARTS.join('|')}]...: unknown part ${unknown.join(', ')}`);
+  process.exit(2);
+}
+const runs = (part: Part) => requested.length === 0 || requested.includes(part);
+if (runs('wall')) await main();
+if (runs('ingest')) await ingest();
