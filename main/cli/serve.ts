@@ -13,6 +13,7 @@ import { LOOPBACK_HOSTS, RendererMissingError, startHttpServer } from '../servic
 import { layoutAssetPath } from '../services/layout-file.ts';
 import { LayoutUnavailableError, loadLayout, watchLayout } from '../services/layout-source.ts';
 import { createLogger } from '../services/logger.ts';
+import { CameraService } from '../services/cameras.ts';
 import { WallMetrics } from '../services/metrics.ts';
 import { TelemetryApi } from '../services/telemetry-api.ts';
 import { DEFAULT_BROKER_PORT, TelemetryService } from '../services/telemetry.ts';
@@ -108,7 +109,9 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
     output.err(`ioc-wall serve: embedded MQTT broker: ${error.message}`);
     return ExitCode.failed;
   }
-  const metrics = new WallMetrics({ bridge, router, brokers: () => telemetry.brokers() });
+  const cameras = new CameraService({ layoutFile: file, demo: options.demo, logger, scheduler: nodeScheduler });
+  await cameras.setLayout(loaded.layout);
+  const metrics = new WallMetrics({ bridge, router, brokers: () => telemetry.brokers(), cameras: () => cameras.state().cameras });
   router.setMetrics(metrics);
   const telemetryApi = new TelemetryApi({ router, brokers: () => telemetry.brokers(), onDidChangeBrokers: telemetry.onDidChangeBrokers, scheduler: nodeScheduler });
 
@@ -118,6 +121,7 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
     scheduler: nodeScheduler,
     bridge,
     feed: router,
+    media: cameras,
     demo: options.demo,
     persistence: { commit: (scene) => store.commitScene(scene) },
     ...(initialScene ? { initialScene } : {}),
@@ -136,6 +140,7 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
       router.setLayout(layout);
       const version = runtime.setLayout(layout);
       telemetry.setLayout(layout).catch((error: Error) => logger.error({ error: error.message }, 'telemetry could not follow the new layout'));
+      cameras.setLayout(layout).catch((error: Error) => logger.error({ error: error.message }, 'cameras could not follow the new layout'));
       lastError = undefined;
       logger.info({ file, version }, 'layout reloaded');
     },
@@ -154,7 +159,13 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
       rendererDirectory: RENDERER_DIRECTORY,
       bridge,
       logger,
-      routes: [controlApi({ runtime, commands, authenticator, store, telemetry: telemetryApi }), telemetryApi.route(), metrics.route()],
+      mediaOrigin: () => cameras.gatewayUrl,
+      routes: [
+        controlApi({ runtime, commands, authenticator, store, pushed: [telemetryApi, { state: () => cameras.state(), onDidChange: cameras.onDidChangeHealth }] }),
+        telemetryApi.route(),
+        cameras.route(),
+        metrics.route(),
+      ],
       wall: {
         describe: () => runtime.describe(),
         screenIds: () => runtime.layout?.screens.map((screen) => screen.id) ?? [],
@@ -177,6 +188,7 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
     watcher.dispose();
     runtime.dispose();
     telemetryApi.dispose();
+    await cameras.close();
     await telemetry.dispose();
     router.dispose();
     store.dispose();
@@ -188,6 +200,8 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
   }
 
   const listening = server.url;
+  // The gateway accepts sockets only from this server's pages, whose origin is known now; screens get tickets once it runs.
+  const gatewayStarted = cameras.start(LOOPBACK_HOSTS.map((name) => `http://${name === '::1' ? '[::1]' : name}:${server.port}`));
   output.out(options.json ? JSON.stringify({ event: 'listening', url: listening, port: server.port, host }) : `ioc-wall: listening on ${listening}`);
   logger.info({ url: listening, layout: file, dataDirectory, demo: options.demo, adminToken: adminToken.source, broker: telemetry.embeddedUrl }, 'wall serving');
   // The console link carries a one-time code in its fragment (never sent in a request line, so never in a log).
@@ -205,6 +219,8 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
       await server.close();
       runtime.dispose();
       telemetryApi.dispose();
+      await gatewayStarted;
+      await cameras.close();
       await telemetry.dispose();
       router.dispose();
       bridge.dispose();

@@ -1,7 +1,7 @@
 // The control API: scenes, state, audit and console sessions, every control call through the one command path.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Event, SceneState, SceneSummary, SessionInfo, SwitchOutcome, TelemetryState } from '../../common/contract/index.ts';
+import type { Event, SceneState, SceneSummary, SessionInfo, SwitchOutcome } from '../../common/contract/index.ts';
 import { LayoutChangedError, SupersededError, UnknownSceneError, type WallRuntime } from '../core/wall-runtime.ts';
 import type { CommandPath } from '../core/command-path.ts';
 import { SESSION_COOKIE, type Authenticator } from './auth.ts';
@@ -13,12 +13,12 @@ export interface ControlApiOptions {
   readonly commands: CommandPath;
   readonly authenticator: Authenticator;
   readonly store: StateStore;
-  /** Telemetry freshness and broker links, also pushed on /api/events. */
-  readonly telemetry?: TelemetryStateSource;
+  /** More states pushed on /api/events besides the scene state (telemetry, cameras): sent on connect and on every change. */
+  readonly pushed?: readonly PushedState[];
 }
 
-export interface TelemetryStateSource {
-  state(): TelemetryState;
+export interface PushedState {
+  state(): { readonly type: string };
   readonly onDidChange: Event<void>;
 }
 
@@ -41,7 +41,7 @@ const UNAUTHORISED = {
   message: 'not signed in: send Authorization: Bearer <token> (the admin token: IOC_WALL_ADMIN_TOKEN, or the file named at start-up), or open the console link printed at start-up',
 };
 
-export function controlApi({ runtime, commands, authenticator, store, telemetry }: ControlApiOptions): RouteRegistration {
+export function controlApi({ runtime, commands, authenticator, store, pushed = [] }: ControlApiOptions): RouteRegistration {
   const stateOf = (): SceneState => {
     const { sceneId, version, committedAt, previousSceneId } = runtime.scene;
     return { type: 'state', scene: { id: sceneId, version, committedAt, previous: previousSceneId }, pending: runtime.pendingSwitch ?? null };
@@ -101,12 +101,14 @@ export function controlApi({ runtime, commands, authenticator, store, telemetry 
         const send = () => socket.send(JSON.stringify(stateOf()));
         send();
         const subscription = runtime.onDidChangeState(send);
-        const sendTelemetry = () => socket.send(JSON.stringify(telemetry!.state()));
-        if (telemetry) sendTelemetry();
-        const telemetrySubscription = telemetry?.onDidChange(sendTelemetry);
+        const others = pushed.map((source) => {
+          const sendState = () => socket.send(JSON.stringify(source.state()));
+          sendState();
+          return source.onDidChange(sendState);
+        });
         socket.on('close', () => {
           subscription.dispose();
-          telemetrySubscription?.dispose();
+          for (const other of others) other.dispose();
         });
         socket.on('message', () => undefined);
       },

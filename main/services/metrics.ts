@@ -1,6 +1,6 @@
 // Prometheus metrics at /metrics (prom-client): telemetry counts and lag, series freshness, connected clients, broker links.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { BridgeHost, BrokerStatus } from '../../common/contract/index.ts';
+import type { BridgeHost, BrokerStatus, CameraHealth } from '../../common/contract/index.ts';
 import { DROP_REASONS, type DropReason } from '../../common/telemetry/schema.ts';
 import type { TelemetryMetrics, TelemetryRouter } from '../core/telemetry-router.ts';
 import type { RouteRegistration } from './http-server.ts';
@@ -9,6 +9,7 @@ export interface MetricSources {
   readonly bridge: BridgeHost;
   readonly router: Pick<TelemetryRouter, 'freshness'>;
   readonly brokers: () => readonly BrokerStatus[];
+  readonly cameras: () => readonly CameraHealth[];
 }
 
 /** One registry per server (not prom-client's global one), so tests can run several servers in one process. */
@@ -64,6 +65,23 @@ export class WallMetrics implements TelemetryMetrics {
         for (const broker of sources.brokers()) this.set({ broker: broker.id }, broker.state === 'connected' ? 1 : 0);
       },
     });
+    // Camera ids come from the layout, so they are a bounded label set.
+    const perCamera = (name: string, help: string, read: (camera: CameraHealth) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['camera'] as const,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const camera of sources.cameras()) this.set({ camera: camera.id }, read(camera));
+        },
+      });
+    perCamera('ioc_wall_camera_live', 'Whether each camera feed is live (1) or connecting, lost or unavailable (0)', (camera) => (camera.state === 'live' ? 1 : 0));
+    perCamera('ioc_wall_camera_fps', 'Frames per second of each camera feed over the last seconds', (camera) => camera.fps);
+    perCamera('ioc_wall_camera_bitrate_bits_per_second', 'Bits per second of each camera feed over the last seconds', (camera) => camera.bitrate);
+    perCamera('ioc_wall_camera_restarts', "How often each camera's ffmpeg was restarted since the media gateway started", (camera) => camera.restarts);
+    perCamera('ioc_wall_camera_viewers', 'Screen sockets watching each camera', (camera) => camera.viewers);
   }
 
   message(result: 'accepted' | 'dropped', reason?: DropReason): void {

@@ -1,7 +1,7 @@
 // GET /api/telemetry (freshness of every series, broker links, message totals) and GET /api/telemetry/topics (counts per topic).
 import { Emitter, type BrokerStatus, type Disposable, type Event, type Scheduler, type TelemetryState, type TopicCount } from '../../common/contract/index.ts';
 import type { TelemetryRouter } from '../core/telemetry-router.ts';
-import type { TelemetryStateSource } from './control-api.ts';
+import type { PushedState } from './control-api.ts';
 import type { RouteRegistration } from './http-server.ts';
 
 /** Pushes to the console at most this often: a flood of series turning stale at once is one message. */
@@ -14,7 +14,7 @@ export interface TelemetryApiSources {
   readonly scheduler: Scheduler;
 }
 
-export class TelemetryApi implements TelemetryStateSource, Disposable {
+export class TelemetryApi implements PushedState, Disposable {
   private readonly changed = new Emitter<void>();
   private readonly subscriptions: Disposable[];
   private timer: Disposable | undefined;
