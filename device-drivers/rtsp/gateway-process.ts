@@ -1,5 +1,6 @@
-// The media gateway child process: configured over IPC by main's MediaGateway, reports where it listens and its cameras' health, and takes every ffmpeg with it when it goes.
+// The media gateway child process: configured over IPC by main's MediaGateway (cameras, access, and where and how to listen, TLS key included), reports where it listens and its cameras' health, and takes every ffmpeg with it when it goes.
 import { redact } from './ffmpeg.ts';
+import { privateKeySecrets } from './tls.ts';
 import { startGateway, type Gateway } from './gateway.ts';
 import { GatewayConfigureMessageSchema, type GatewayConfigureMessage, type GatewayEvent } from '../../common/contract/gateway.ts';
 
@@ -47,6 +48,7 @@ function report(error: unknown): string {
 
 async function apply(message: GatewayConfigureMessage): Promise<void> {
   for (const camera of message.cameras) if (camera.source.kind === 'rtsp') for (const secret of camera.source.secrets) secrets.add(secret);
+  if (message.tls) for (const secret of privateKeySecrets(message.tls.key)) secrets.add(secret);
   const ticketKey = Buffer.from(message.ticketKey, 'base64');
   if (!gateway) {
     gateway = await startListening(message, ticketKey);
@@ -62,9 +64,17 @@ async function apply(message: GatewayConfigureMessage): Promise<void> {
   gateway.configure(message.cameras);
 }
 
-/** On the port main asks for (the previous run's, after a crash); on any free port if another process took it meanwhile. */
+/**
+ * On the host main asks for, with TLS if given, and on the port it asks for (the previous run's, after a crash); on any
+ * free port if another process took that one meanwhile. Host, port and TLS of later configures are ignored.
+ */
 async function startListening(message: GatewayConfigureMessage, ticketKey: Buffer): Promise<Gateway> {
-  const options = { ticketKey, allowedOrigins: message.allowedOrigins };
+  const options = {
+    ticketKey,
+    allowedOrigins: message.allowedOrigins,
+    ...(message.host === undefined ? {} : { host: message.host }),
+    ...(message.tls === undefined ? {} : { tls: message.tls }),
+  };
   if (message.port === undefined || message.port === 0) return startGateway(options);
   try {
     return await startGateway({ ...options, port: message.port });
@@ -86,8 +96,9 @@ process.on('message', (raw: unknown) => {
       await apply(parsed.data);
     } catch (error) {
       send({ type: 'refused', message: report(error) });
-      // Without a gateway there is nothing to keep running: main sees the exit and starts another.
-      if (!gateway) await shutDown(1);
+      // Without a gateway there is nothing to keep running: main sees the exit (and, on a first start, reports this
+      // refusal). Not awaited: shutDown waits for the queue, and this runs inside it.
+      if (!gateway) void shutDown(1);
     }
   });
 });

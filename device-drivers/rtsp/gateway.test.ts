@@ -1,15 +1,17 @@
-// The media gateway over real WebSockets and real ffmpeg: a ticketed viewer of an allowed origin gets state, init and a keyframe-first stream; others are refused; identical sources share one ffmpeg; close leaves none.
+// The media gateway over real WebSockets and real ffmpeg: a ticketed viewer of an allowed origin gets state, init and a keyframe-first stream (also off loopback, also over wss://); others are refused; identical sources share one ffmpeg; close leaves none.
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { MEDIA_CLOSE, MediaControlSchema, type MediaControl } from '../../common/contract/media.ts';
 import { requireFfmpeg } from './ffmpeg.ts';
 import { Fmp4Splitter, type MediaFragment } from './fmp4.ts';
-import { ViewerSession, startGateway, type Gateway, type GatewayCamera } from './gateway.ts';
+import { ViewerSession, startGateway, type Gateway, type GatewayCamera, type GatewayOptions } from './gateway.ts';
 import { commandLine, descendants, isRunning, waitFor } from './process-tree.ts';
+import { requireOpenssl, selfSignedCertificate } from './test-certificate.ts';
 import { signTicket } from './tickets.ts';
 
 const ffmpegIt = requireFfmpeg() ? it : it.skip;
+const tlsIt = requireFfmpeg() && requireOpenssl() ? it : it.skip;
 
 const ORIGIN = 'http://127.0.0.1:8080';
 const key = randomBytes(32);
@@ -20,8 +22,8 @@ let gateway: Gateway | undefined;
 const clients: WebSocket[] = [];
 const spawned = new Set<number>();
 
-async function start(cameras: GatewayCamera[]): Promise<Gateway> {
-  gateway = await startGateway({ ticketKey: key, allowedOrigins: [ORIGIN] });
+async function start(cameras: GatewayCamera[], options: Partial<GatewayOptions> = {}): Promise<Gateway> {
+  gateway = await startGateway({ ticketKey: key, allowedOrigins: [ORIGIN], ...options });
   gateway.configure(cameras);
   for (const pid of gateway.processIds()) spawned.add(pid);
   return gateway;
@@ -43,10 +45,14 @@ interface Viewer {
   readonly closed: Promise<{ code: number; reason: string }>;
 }
 
-function connect(cameraId: string, options: { ticket?: string; origin?: string | null } = {}): Viewer {
+/** `base`: where to connect instead of the gateway's url (a client reaches a gateway bound to 0.0.0.0 at one of its addresses); `ca`: the certificate to trust. */
+function connect(cameraId: string, options: { ticket?: string; origin?: string | null; base?: string; ca?: string } = {}): Viewer {
   const query = options.ticket === undefined ? `?ticket=${encodeURIComponent(ticket(cameraId))}` : `?ticket=${encodeURIComponent(options.ticket)}`;
   const origin = options.origin === undefined ? ORIGIN : options.origin;
-  const socket = new WebSocket(`${gateway!.url}/cameras/${encodeURIComponent(cameraId)}${query}`, origin === null ? {} : { origin });
+  const socket = new WebSocket(`${options.base ?? gateway!.url}/cameras/${encodeURIComponent(cameraId)}${query}`, {
+    ...(origin === null ? {} : { origin }),
+    ...(options.ca === undefined ? {} : { ca: options.ca }),
+  });
   clients.push(socket);
   const frames: Viewer['frames'] = [];
   socket.on('message', (data: Buffer, isBinary) => {
@@ -182,8 +188,56 @@ describe('media gateway', () => {
     expect(descendants().filter((entry) => entry.name === 'ffmpeg')).toEqual([]);
   });
 
-  it('listens on loopback only', async () => {
-    await expect(startGateway({ host: '0.0.0.0', ticketKey: key, allowedOrigins: [ORIGIN] })).rejects.toThrow(/loopback only/);
+  ffmpegIt('bound to 0.0.0.0 (a wall served to the LAN), streams to a ticketed viewer of an allowed origin, and still refuses the others', async () => {
+    await start([{ id: 'cam-1', source: pattern('testsrc2') }], { host: '0.0.0.0' });
+    expect(gateway).toMatchObject({ host: '0.0.0.0', secure: false, url: `ws://0.0.0.0:${gateway!.port}` });
+    // A client uses an address of this machine, here its loopback one.
+    const base = `ws://127.0.0.1:${gateway!.port}`;
+    const viewer = connect('cam-1', { base });
+    await waitFor('streaming', () => fragmentsAfterInit(viewer).length >= 2);
+    expect(fragmentsAfterInit(viewer)[0]?.keyframe).toBe(true);
+    // Off loopback, the ticket and the Origin are the only guards: both still hold.
+    const refusals = await Promise.all([
+      connect('cam-1', { base, origin: null }).closed,
+      connect('cam-1', { base, origin: 'http://192.168.1.66:8080' }).closed,
+      connect('cam-1', { base, ticket: ticket('cam-2') }).closed,
+    ]);
+    expect(refusals.map((refusal) => refusal.code)).toEqual([MEDIA_CLOSE.badOrigin, MEDIA_CLOSE.badOrigin, MEDIA_CLOSE.badTicket]);
+  });
+
+  it('says why it cannot listen on an address this machine does not have', async () => {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): never assigned to a real interface.
+    await expect(startGateway({ host: '192.0.2.1', ticketKey: key, allowedOrigins: [ORIGIN] })).rejects.toMatchObject({ code: 'EADDRNOTAVAIL' });
+  });
+});
+
+describe('media gateway over TLS', () => {
+  tlsIt('serves wss:// to a client that trusts its certificate, and nothing to ws:// or to a client that does not trust it', async () => {
+    const tls = selfSignedCertificate();
+    await start([{ id: 'cam-1', source: pattern('testsrc2') }], { host: '0.0.0.0', tls });
+    expect(gateway).toMatchObject({ secure: true, url: `wss://0.0.0.0:${gateway!.port}` });
+
+    const viewer = connect('cam-1', { base: `wss://127.0.0.1:${gateway!.port}`, ca: tls.cert });
+    await waitFor('streaming over wss://', () => fragmentsAfterInit(viewer).length >= 2);
+    expect(fragmentsAfterInit(viewer)[0]?.keyframe).toBe(true);
+
+    // A page over HTTPS could not even try ws:// (mixed content); a client that does gets no upgrade from a TLS server.
+    const plain = connect('cam-1', { base: `ws://127.0.0.1:${gateway!.port}` });
+    const untrusted = connect('cam-1', { base: `wss://127.0.0.1:${gateway!.port}` });
+    for (const refused of [plain, untrusted]) {
+      expect((await refused.closed).code).toBe(1006);
+      expect(refused.frames).toEqual([]);
+    }
+    expect(gateway!.health()['cam-1']?.viewers).toBe(1);
+  });
+
+  it.skipIf(!requireOpenssl())('refuses a key that does not belong to the certificate, without showing either', async () => {
+    const tls = selfSignedCertificate();
+    const other = selfSignedCertificate();
+    const started = startGateway({ ticketKey: key, allowedOrigins: [ORIGIN], tls: { cert: tls.cert, key: other.key } });
+    await expect(started).rejects.toThrow(/cannot serve wss:\/\/ with this certificate and key/);
+    const message = await started.catch((error: Error) => error.message);
+    expect(message).not.toContain('BEGIN');
   });
 });
 

@@ -1,8 +1,10 @@
-// The media gateway: one CameraFeed per distinct source, fanned out to renderers over the media channel (WebSocket on a loopback port), behind tickets and an Origin check.
+// The media gateway: one CameraFeed per distinct source, fanned out to renderers over the media channel (WebSocket, wss:// with TLS), behind short-lived tickets and an Origin check.
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Emitter, type Disposable, type Event } from '../../common/contract/events.ts';
+import type { GatewayTls } from '../../common/contract/gateway.ts';
 import { MEDIA_CLOSE, type MediaInit, type MediaState } from '../../common/contract/media.ts';
 import { CameraFeed, type CameraFeedHealth, type CameraFeedOptions, type FeedStatus, type FeedViewer } from './feed.ts';
 import type { FeedSource } from './ffmpeg.ts';
@@ -18,10 +20,15 @@ export interface GatewayCamera {
 export type GatewayFeedOptions = Omit<CameraFeedOptions, 'source' | 'now' | 'random'>;
 
 export interface GatewayOptions {
-  /** Loopback only: '127.0.0.1' (default) or '::1'. The channel carries camera pictures and must not reach the network. */
+  /**
+   * The address to listen on: '127.0.0.1' (default), '::1', '0.0.0.0', a LAN address ... The wall's server may serve other
+   * PCs, and so must its gateway; what guards the pictures is the ticket (per camera, short-lived) and the Origin check.
+   */
   readonly host?: string;
   /** 0 (default) lets the OS choose. */
   readonly port?: number;
+  /** Serve wss:// (HTTPS) with this PEM certificate and key: required when the pages come over HTTPS (no mixed content). */
+  readonly tls?: GatewayTls;
   readonly ticketKey: Buffer;
   /** Exact Origin values of the pages allowed to watch, e.g. http://127.0.0.1:8080. */
   readonly allowedOrigins: readonly string[];
@@ -33,9 +40,13 @@ export interface GatewayOptions {
 }
 
 export interface Gateway {
-  /** ws://127.0.0.1:PORT; viewers connect to `${url}/cameras/<id>?ticket=...`. */
+  /** `ws://<host>:<port>` (`wss://` with TLS), with the bound host, e.g. ws://0.0.0.0:PORT; viewers connect to `${url}/cameras/<id>?ticket=...`. */
   readonly url: string;
+  /** The address bound, as given (default 127.0.0.1). */
+  readonly host: string;
   readonly port: number;
+  /** Whether it serves wss:// (TLS). */
+  readonly secure: boolean;
   /** Adds, removes and keeps feeds by camera id; cameras with the same source share one feed (one ffmpeg). */
   configure(cameras: readonly GatewayCamera[]): void;
   /** Replaces the ticket key and allowed origins for connections made from now on. */
@@ -49,7 +60,6 @@ export interface Gateway {
 }
 
 export const DEFAULT_MAXIMUM_BUFFERED_BYTES = 2 * 1024 * 1024;
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1']);
 const CAMERA_PATH = /^\/cameras\/([^/]+)$/;
 /** A viewer that has not finished its close handshake by then is cut off. */
 const CLOSE_GRACE_MILLISECONDS = 1_000;
@@ -137,7 +147,7 @@ export class ViewerSession implements FeedViewer {
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const host = options.host ?? '127.0.0.1';
-  if (!LOOPBACK_HOSTS.has(host)) throw new Error(`the media gateway listens on loopback only (127.0.0.1 or ::1), not on ${host}`);
+  if (host.trim() === '') throw new RangeError('the media gateway needs an address to listen on');
   const now = options.now ?? Date.now;
   const maximumBufferedBytes = options.maximumBufferedBytes ?? DEFAULT_MAXIMUM_BUFFERED_BYTES;
   let ticketKey = options.ticketKey;
@@ -219,10 +229,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     announceHealth();
   };
 
-  const server = http.createServer((_request, response) => {
+  const answerPlainRequest = (_request: http.IncomingMessage, response: http.ServerResponse): void => {
     response.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
     response.end('the media gateway speaks WebSocket only: /cameras/<id>?ticket=...\n');
-  });
+  };
+  const server = options.tls === undefined ? http.createServer(answerPlainRequest) : createTlsServer(options.tls, answerPlainRequest);
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024, perMessageDeflate: false });
   sockets.on('error', () => {
     // Errors of single sockets are handled per socket; the server itself has nothing to recover.
@@ -312,9 +323,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     return closing;
   };
 
+  const secure = options.tls !== undefined;
   return {
-    url: `ws://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `${secure ? 'wss' : 'ws'}://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    host,
     port,
+    secure,
     configure,
     setAccess(key, origins) {
       ticketKey = key;
@@ -325,4 +339,18 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     processIds: () => [...feeds.values()].flatMap((entry) => (entry.feed.processId === undefined ? [] : [entry.feed.processId])),
     close,
   };
+}
+
+/** An HTTPS server for wss://; a certificate or key Node cannot use is a clear error that shows neither. */
+function createTlsServer(tls: GatewayTls, listener: http.RequestListener): https.Server {
+  let server: https.Server;
+  try {
+    server = https.createServer({ cert: tls.cert, key: tls.key }, listener);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable PEM';
+    throw new Error(`the media gateway cannot serve wss:// with this certificate and key (${reason})`, { cause: error });
+  }
+  // A client that is not speaking TLS (a ws:// URL) or does not trust the certificate: Node destroys its socket; nothing to recover.
+  server.on('tlsClientError', () => undefined);
+  return server;
 }

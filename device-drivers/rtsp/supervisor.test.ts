@@ -1,4 +1,4 @@
-// MediaGateway as main uses it: a real forked gateway reports health, comes back (same URL) after a SIGKILL, takes its ffmpeg with it on dispose, and keeps every secret out of logs, argv and env.
+// MediaGateway as main uses it: a real forked gateway reports health, comes back (same URL) after a SIGKILL, follows the server's host and TLS, takes its ffmpeg with it on dispose, and keeps every secret (TLS key included) out of logs, argv and env.
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -9,10 +9,13 @@ import { requireFfmpeg, withCredentials } from './ffmpeg.ts';
 import { commandLine, descendants, isRunning, waitFor } from './process-tree.ts';
 import { MediaGateway, type CameraFeedHealth, type GatewayCamera, type MediaGatewayLogger } from './supervisor.ts';
 import { GatewayEventSchema, type GatewayEvent } from '../../common/contract/gateway.ts';
+import { requireOpenssl, selfSignedCertificate } from './test-certificate.ts';
 import { freePort } from './test-rtsp-server.ts';
+import { privateKeySecrets } from './tls.ts';
 import { signTicket } from './tickets.ts';
 
 const ffmpegIt = requireFfmpeg() ? it : it.skip;
+const tlsIt = requireFfmpeg() && requireOpenssl() ? it : it.skip;
 
 const ORIGIN = 'http://127.0.0.1:8080';
 const USERNAME = 'operator';
@@ -119,6 +122,78 @@ describe('MediaGateway', () => {
     await waitFor('its ffmpeg gone', () => testPatternProcesses(child!).length === 0);
     expect(gateway.processId).toBe(child);
   }, 60_000);
+});
+
+describe('MediaGateway off loopback and over TLS', () => {
+  const camera: GatewayCamera = { id: 'cam-1', source: { kind: 'test-pattern', pattern: 'testsrc2', size: '320x180', fps: 15 } };
+
+  /** The key's secret parts (the whole PEM, its body, each long line), none of which may show anywhere. */
+  function expectNoKey(text: string, key: string): void {
+    for (const secret of privateKeySecrets(key)) expect(text).not.toContain(secret);
+  }
+
+  /** Opens a wss:// viewer of cam-1 and resolves with the message types it got once an init segment came. */
+  async function watch(url: string, ticketKey: Buffer, ca: string): Promise<string[]> {
+    const socket = new WebSocket(`${url}/cameras/cam-1?ticket=${signTicket(ticketKey, 'cam-1', Date.now() + 60_000)}`, { origin: ORIGIN, ca });
+    socket.on('error', () => undefined);
+    const received: string[] = [];
+    socket.on('message', (data: Buffer, isBinary) => void received.push(isBinary ? 'binary' : JSON.parse(data.toString()).type));
+    try {
+      await waitFor(`an init segment from ${url}`, () => received.includes('init') && received.includes('binary'));
+      return received;
+    } finally {
+      socket.terminate();
+    }
+  }
+
+  tlsIt('binds the host it is given, serves wss:// with the TLS it got over IPC, keeps host, port and TLS across a restart, and never shows the key', async () => {
+    const tls = selfSignedCertificate();
+    const { logger, lines } = recordingLogger();
+    const ticketKey = randomBytes(32);
+    gateway = await MediaGateway.start({ logger, ticketKey, allowedOrigins: [ORIGIN], cameras: [camera], host: '0.0.0.0', tls, backoff: { initialMilliseconds: 100, maximumMilliseconds: 100 } });
+    const port = gateway.port;
+    expect(port).toBeGreaterThan(0);
+    expect(gateway.secure).toBe(true);
+    expect(gateway.url).toBe(`wss://0.0.0.0:${port}`);
+    expect(lines).toContainEqual({ level: 'info', object: expect.objectContaining({ host: '0.0.0.0', port, secure: true }), message: 'media gateway listening' });
+
+    // Main hands each client the address it reached the server by: here loopback.
+    expect(await watch(`wss://127.0.0.1:${port}`, ticketKey, tls.cert)).toContain('init');
+
+    // The key came over IPC only.
+    const firstChild = gateway.processId!;
+    for (const file of ['cmdline', 'environ']) expectNoKey(readFileSync(`/proc/${firstChild}/${file}`, 'utf8'), tls.key);
+
+    // A restarted gateway gets host and TLS again, and the same port.
+    process.kill(firstChild, 'SIGKILL');
+    await waitFor('a new gateway', () => gateway!.processId !== undefined && gateway!.processId !== firstChild && lines.filter((line) => line.message === 'media gateway listening').length === 2);
+    expect(gateway).toMatchObject({ port, secure: true, url: `wss://0.0.0.0:${port}` });
+    expect(await watch(`wss://127.0.0.1:${port}`, ticketKey, tls.cert)).toContain('init');
+
+    await gateway.dispose();
+    gateway = undefined;
+    expectNoKey(JSON.stringify(lines), tls.key);
+  }, 60_000);
+
+  it.skipIf(!requireOpenssl())('fails to start with the reason, and without the key, when the certificate and key do not match', async () => {
+    const tls = selfSignedCertificate();
+    const other = selfSignedCertificate();
+    const { logger, lines } = recordingLogger();
+    const started = MediaGateway.start({ logger, ticketKey: randomBytes(32), allowedOrigins: [ORIGIN], cameras: [], tls: { cert: tls.cert, key: other.key } });
+    const error = await started.then(
+      () => undefined,
+      (reason: unknown) => reason as Error,
+    );
+    expect(error?.message).toMatch(/cannot serve wss:\/\/ with this certificate and key/);
+    expectNoKey(`${error?.message} ${JSON.stringify(lines)}`, other.key);
+  }, 30_000);
+
+  it('fails to start with the reason when the host is not an address of this machine, and refuses one that is not an address at all', async () => {
+    const { logger } = recordingLogger();
+    const options = { logger, ticketKey: randomBytes(32), allowedOrigins: [ORIGIN], cameras: [] };
+    await expect(MediaGateway.start({ ...options, host: '192.0.2.1' })).rejects.toThrow(/EADDRNOTAVAIL/);
+    await expect(MediaGateway.start({ ...options, host: 'ws://0.0.0.0' })).rejects.toThrow(/not an address or host name/);
+  }, 30_000);
 });
 
 describe('gateway process', () => {

@@ -7,11 +7,13 @@ import { Emitter, type Disposable, type Event } from '../../common/contract/even
 import type { CameraFeedHealth } from './feed.ts';
 import { redact } from './ffmpeg.ts';
 import type { GatewayCamera } from './gateway.ts';
-import { GatewayEventSchema, type GatewayConfigureMessage } from '../../common/contract/gateway.ts';
+import { GatewayEventSchema, GatewayHostSchema, GatewayTlsSchema, type GatewayConfigureMessage, type GatewayTls } from '../../common/contract/gateway.ts';
+import { privateKeySecrets } from './tls.ts';
 
 // Main needs only this module to run cameras.
 export type { GatewayCamera } from './gateway.ts';
 export type { CameraFeedHealth } from './feed.ts';
+export type { GatewayTls } from '../../common/contract/gateway.ts';
 
 /** The part of a pino logger the supervisor uses. */
 export interface MediaGatewayLogger {
@@ -26,6 +28,13 @@ export interface MediaGatewayOptions {
   /** Origins of the pages allowed to watch (the wall's own HTTP server), exactly as browsers send them. */
   readonly allowedOrigins: readonly string[];
   readonly cameras: readonly GatewayCamera[];
+  /**
+   * The address the gateway listens on, normally the wall server's own: '127.0.0.1' (default), '0.0.0.0', a LAN address,
+   * an IPv6 one. Off loopback it is as safe as on it: every socket needs an allowed Origin and a fresh ticket for its camera.
+   */
+  readonly host?: string;
+  /** PEM certificate and key for wss:// (the wall server's, when it serves HTTPS). Sent to the child over IPC only; the key is never logged. */
+  readonly tls?: GatewayTls;
   /** Delay before restarting a dead gateway: default 1 s doubling to 30 s, ±20 % jitter. */
   readonly backoff?: BackoffOptions;
   readonly random?: () => number;
@@ -54,6 +63,8 @@ interface Child {
   readonly exited: Promise<void>;
   listening: boolean;
   stderrTail: string[];
+  /** Why the child refused a configuration, last time: the reason a first start fails (an address that cannot be bound, a bad key). */
+  refusal?: string;
 }
 
 export class MediaGateway implements Disposable {
@@ -65,6 +76,7 @@ export class MediaGateway implements Disposable {
 
   private cameras: readonly GatewayCamera[];
   private currentUrl = '';
+  private currentPort: number | undefined;
   private currentHealth: Record<string, CameraFeedHealth> = {};
   private child: Child | undefined;
   private failures = 0;
@@ -74,9 +86,14 @@ export class MediaGateway implements Disposable {
   private disposal: Promise<void> | undefined;
   private readonly logger: MediaGatewayLogger;
   private readonly random: () => number;
+  /** The TLS key, and each line of it, for redaction. */
+  private readonly keySecrets: readonly string[];
 
   /** Forks the gateway and resolves once it listens; rejects (with its redacted error output) if the first start fails. */
   static async start(options: MediaGatewayOptions): Promise<MediaGateway> {
+    // Checked here, where the caller hears of it: the child would only refuse the message and wait.
+    if (options.host !== undefined && !GatewayHostSchema.safeParse(options.host).success) throw new RangeError(`the media gateway cannot listen on '${options.host}': not an address or host name`);
+    if (options.tls !== undefined && !GatewayTlsSchema.safeParse(options.tls).success) throw new RangeError('the media gateway needs a PEM certificate and a PEM key for TLS');
     const gateway = new MediaGateway(options);
     try {
       await gateway.launch();
@@ -91,11 +108,25 @@ export class MediaGateway implements Disposable {
     this.cameras = options.cameras;
     this.logger = options.logger;
     this.random = options.random ?? Math.random;
+    this.keySecrets = options.tls === undefined ? [] : privateKeySecrets(options.tls.key);
   }
 
-  /** ws://127.0.0.1:PORT of the running gateway. */
+  /**
+   * `ws://<host>:<port>` (`wss://` with TLS) of the running gateway, with the host it binds (e.g. ws://0.0.0.0:PORT): main
+   * puts the address each client reached the server by in its place, from `port` and `secure`.
+   */
   get url(): string {
     return this.currentUrl;
+  }
+
+  /** The port the gateway listens on; a restarted gateway asks for the same one, so it changes only if another process took it. */
+  get port(): number {
+    return this.currentPort ?? 0;
+  }
+
+  /** Whether the gateway serves wss:// (TLS). */
+  get secure(): boolean {
+    return this.options.tls !== undefined;
   }
 
   /** The gateway child's pid while one runs. */
@@ -139,7 +170,8 @@ export class MediaGateway implements Disposable {
   }
 
   private get secrets(): string[] {
-    return this.cameras.flatMap((camera) => (camera.source.kind === 'rtsp' ? [...camera.source.secrets] : []));
+    const cameraSecrets = this.cameras.flatMap((camera) => (camera.source.kind === 'rtsp' ? [...camera.source.secrets] : []));
+    return [...cameraSecrets, ...this.keySecrets];
   }
 
   /** Every log line goes through here: strings are redacted with every configured secret, and URLs lose their credentials. */
@@ -166,7 +198,7 @@ export class MediaGateway implements Disposable {
 
   /** Starts a child and resolves when it listens; rejects if it exits or stays silent first. */
   private launch(): Promise<void> {
-    const previousPort = this.currentUrl === '' ? undefined : Number(new URL(this.currentUrl).port);
+    const previousPort = this.currentPort;
     const startTimeout = this.options.startTimeoutMilliseconds ?? 20_000;
     const childProcess = fork(GATEWAY_PROCESS, [], {
       execArgv: ['--import', TSX_LOADER],
@@ -181,7 +213,7 @@ export class MediaGateway implements Disposable {
     const child: Child = { process: childProcess, startedAt: Date.now(), exited, listening: false, stderrTail: [] };
     this.child = child;
     const pid = childProcess.pid;
-    this.log('info', { pid }, 'media gateway starting');
+    this.log('info', { pid, host: this.host, secure: this.secure, ...(previousPort === undefined ? {} : { port: previousPort }) }, 'media gateway starting');
     this.readLines(child, childProcess.stdout, 'info');
     this.readLines(child, childProcess.stderr, 'warn');
 
@@ -200,7 +232,7 @@ export class MediaGateway implements Disposable {
         const event = parsed.data;
         switch (event.type) {
           case 'ready':
-            this.sendConfiguration(previousPort);
+            this.sendConfiguration({ port: previousPort });
             return;
           case 'listening': {
             child.listening = true;
@@ -208,7 +240,9 @@ export class MediaGateway implements Disposable {
             clearTimeout(timeout);
             const changed = this.currentUrl !== '' && this.currentUrl !== event.url;
             this.currentUrl = event.url;
-            this.log('info', { pid, url: event.url }, 'media gateway listening');
+            // Not URL.port: that is '' for a scheme's default port (ws://…:80, wss://…:443).
+            this.currentPort = Number(/:(\d+)$/.exec(event.url)![1]);
+            this.log('info', { pid, host: this.host, port: this.currentPort, secure: this.secure, url: event.url }, 'media gateway listening');
             if (changed) this.fire(this.urlEmitter, event.url);
             resolve();
             return;
@@ -217,6 +251,7 @@ export class MediaGateway implements Disposable {
             this.updateHealth(event.cameras);
             return;
           case 'refused':
+            child.refusal = event.message;
             this.log('error', { pid, reason: event.message }, 'media gateway refused its configuration');
             return;
         }
@@ -226,7 +261,10 @@ export class MediaGateway implements Disposable {
       childProcess.once('error', (error) => this.log('error', { pid, error: error.message }, 'media gateway process error'));
       childProcess.once('close', (code, exitSignal) => {
         clearTimeout(timeout);
-        if (!child.listening) reject(new Error(`the media gateway exited (${code ?? exitSignal}) before listening:\n${child.stderrTail.join('\n')}`));
+        if (!child.listening) {
+          const why = [...(child.refusal === undefined ? [] : [redact(child.refusal, this.secrets)]), ...child.stderrTail];
+          reject(new Error(`the media gateway exited (${code ?? exitSignal}) before listening:\n${why.join('\n')}`));
+        }
         this.childExited(child, code, exitSignal);
         settle();
       });
@@ -250,15 +288,27 @@ export class MediaGateway implements Disposable {
     });
   }
 
-  private sendConfiguration(port?: number): void {
+  private get host(): string {
+    return this.options.host ?? '127.0.0.1';
+  }
+
+  /** `start`: the child's first configure, which also says where and how to listen (host, port, TLS); later ones carry cameras and access only. */
+  private sendConfiguration(start?: { readonly port: number | undefined }): void {
     const child = this.child;
     if (!child || this.disposed || !child.process.connected) return;
+    const tls = this.options.tls;
     const message: GatewayConfigureMessage = {
       type: 'configure',
       ticketKey: this.options.ticketKey.toString('base64'),
       allowedOrigins: [...this.options.allowedOrigins],
       cameras: this.cameras.map(({ id, source }) => ({ id, source: source.kind === 'rtsp' ? { ...source, secrets: [...source.secrets] } : { ...source } })),
-      ...(port === undefined ? {} : { port }),
+      ...(start === undefined
+        ? {}
+        : {
+            host: this.host,
+            ...(start.port === undefined ? {} : { port: start.port }),
+            ...(tls === undefined ? {} : { tls: { cert: tls.cert, key: tls.key } }),
+          }),
     };
     child.process.send(message, (error) => {
       if (error) this.log('warn', { error: error.message }, 'media gateway configuration not delivered; it is sent again when the gateway restarts');

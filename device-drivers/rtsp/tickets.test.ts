@@ -33,6 +33,10 @@ describe('viewer tickets', () => {
     const flipped = `${expiresAt}.${mac[0] === 'A' ? 'B' : 'A'}${mac.slice(1)}`;
     expect(verifyTicket(key, 'cam-bridge-1', flipped, now)).toBe(false);
     expect(verifyTicket(key, 'cam-bridge-1', `${expiresAt}.${mac.slice(1)}`, now)).toBe(false);
+    // Any change of the last character is refused, also one that touches only its 2 unused bits (same signature bytes).
+    for (const last of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_') {
+      if (last !== mac.at(-1)) expect(verifyTicket(key, 'cam-bridge-1', `${expiresAt}.${mac.slice(0, -1)}${last}`, now)).toBe(false);
+    }
     for (const garbage of ['', '.', 'abc', `${expiresAt}`, `-1.${mac}`, `${expiresAt}.${mac}=`]) {
       expect(verifyTicket(key, 'cam-bridge-1', garbage, now)).toBe(false);
     }

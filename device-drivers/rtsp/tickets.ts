@@ -24,6 +24,8 @@ export function verifyTicket(key: Buffer, camera: string, ticket: string, now: n
   const expiresAt = Number(match[1]);
   if (!Number.isSafeInteger(expiresAt) || now >= expiresAt) return false;
   const given = Buffer.from(match[2]!, 'base64url');
+  // The last of the 43 characters carries 2 unused bits: only the canonical spelling counts, so one ticket has one spelling.
+  if (given.toString('base64url') !== match[2]) return false;
   const expected = signature(key, camera, expiresAt);
   // Constant time, so the check leaks nothing about how much of a forged signature was right.
   return given.byteLength === expected.byteLength && timingSafeEqual(given, expected);
