@@ -284,6 +284,8 @@ export interface BridgeClient {
   readonly id: number;
   /** Where it connected from (for logs). */
   readonly remote: string;
+  /** The host name it reached the server by (its Host header), so that the URLs it is handed work from where it is. */
+  readonly host?: string;
   /** The screens it asked for in its hello. */
   readonly hello: Hello;
   send(message: ServerMessage): void;
@@ -291,7 +293,14 @@ export interface BridgeClient {
 }
 
 /** Why the host dropped a message; a fixed list, so it can be counted. */
-export type RejectReason = 'malformed_json' | 'invalid_message' | 'no_hello' | 'protocol_mismatch';
+export type RejectReason = 'malformed_json' | 'invalid_message' | 'no_hello' | 'protocol_mismatch' | 'forbidden';
+
+export interface AcceptOptions {
+  /** The host name the client reached the server by. */
+  readonly host?: string;
+  /** Whether its credentials allow what its hello asks (a display token shows one screen); refused: closed with CloseCode.forbidden. */
+  readonly authorize?: (hello: Hello) => boolean;
+}
 
 /** The main side of the bridge: accepts connections, validates what renderers send, and tracks who is connected. */
 export class BridgeHost implements Disposable {
@@ -320,7 +329,7 @@ export class BridgeHost implements Disposable {
     return this.clientSet;
   }
 
-  accept(connection: Connection, remote: string): void {
+  accept(connection: Connection, remote: string, options: AcceptOptions = {}): void {
     this.pending.add(connection);
     let client: BridgeClient | undefined;
     const subscriptions = new DisposableStore();
@@ -348,10 +357,16 @@ export class BridgeHost implements Disposable {
         const message: ClientMessage = parsed.data;
         if (message.type === 'hello') {
           if (client) return;
+          if (options.authorize && !options.authorize(message)) {
+            this.rejected.fire({ remote, reason: 'forbidden' });
+            connection.close(CloseCode.forbidden, 'these credentials may not show these screens');
+            return;
+          }
           const id = this.nextId++;
           client = {
             id,
             remote,
+            ...(options.host === undefined ? {} : { host: options.host }),
             hello: message,
             send: (server) => connection.send(JSON.stringify(server)),
             close: (code, reason) => connection.close(code, reason),

@@ -1,5 +1,6 @@
 // What the control API answers (main -> console and CLI): scene state, switch outcomes, the audit log, wall health. Declared once, here.
 import type { Health } from './messages.ts';
+import type { Action, ClientRole, Role } from './roles.ts';
 
 export interface LocalisedName {
   readonly vi: string;
@@ -14,6 +15,10 @@ export interface SceneSummary {
   /** Set on scenes built on another (flood, traffic incident, epidemic on normal): the emergency ones. */
   readonly extends?: string;
   readonly active: boolean;
+  /** Whether the caller may activate it (their role and the scene's roles); false for anonymous callers. */
+  readonly allowed: boolean;
+  /** Who may activate it (admin always may). */
+  readonly roles: readonly Role[];
 }
 
 /** GET /api/state, and every /api/events message: the committed scene and the switch being prepared. */
@@ -82,9 +87,22 @@ export interface IdentifyAnswer {
   readonly screens: readonly string[];
 }
 
-/** GET /api/session: who this browser is signed in as. */
+/**
+ * GET /api/session (and the answer of POST /api/session): who this browser is signed in as, what it may do, and the
+ * CSRF token every state-changing request of this session must send as the X-CSRF-Token header.
+ */
 export interface SessionInfo {
   readonly actor: string;
+  readonly role: ClientRole;
+  readonly csrf: string;
+  readonly allowed: readonly Action[];
+}
+
+/** An error answer of the API: 401 (not signed in), 403 (signed in, not allowed), 429 (sign-in locked) ... */
+export interface ApiError {
+  readonly error: string;
+  readonly message: string;
+  readonly retryAfterSeconds?: number;
 }
 
 /** A broker the wall subscribes to, as the console shows it (never with credentials). */

@@ -8,3 +8,4 @@ export * from './backoff.ts';
 export * from './control.ts';
 export * from './manual-scheduler.ts';
 export * from './media.ts';
+export * from './roles.ts';

@@ -9,6 +9,10 @@ export const CloseCode = {
   reloadRequired: 4409,
   /** The client broke the protocol (no hello first). */
   protocolError: 4400,
+  /** No credentials, or they ended (a token revoked, a session expired): the page must sign in again. */
+  unauthorised: 4401,
+  /** The credentials do not allow this (a display token for another screen). */
+  forbidden: 4403,
 } as const;
 
 /** One end of an open connection. */

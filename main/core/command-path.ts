@@ -22,6 +22,8 @@ export interface Command<Result> {
   readonly target?: string;
   /** The validated parameters, as recorded (never a secret). */
   readonly request: unknown;
+  /** Why this actor may not do it (a role too low, a forged request), or undefined when it may. */
+  authorise?(): string | undefined;
   execute(): Promise<Result>;
 }
 
@@ -53,11 +55,11 @@ export class CommandPath {
       ...(command.target === undefined ? {} : { target: command.target }),
       request: command.request,
     };
-    if (actor.id === undefined) {
+    const refusal = actor.id === undefined ? 'not signed in: send Authorization: Bearer <token>, or sign in on the console' : command.authorise?.();
+    if (refusal !== undefined) {
       const auditId = this.audit.appendAudit(record);
-      const reason = 'not signed in: send Authorization: Bearer <token>, or sign in on the console';
-      this.audit.recordOutcome(auditId, { at: this.scheduler.now(), result: 'refused', detail: { reason } });
-      return { kind: 'refused', auditId, reason };
+      this.audit.recordOutcome(auditId, { at: this.scheduler.now(), result: 'refused', detail: { reason: refusal } });
+      return { kind: 'refused', auditId, reason: refusal };
     }
     // Written before anything happens: a crash mid-command still leaves its record (pending).
     const auditId = this.audit.appendAudit(record);

@@ -205,14 +205,14 @@ describe('bad input', () => {
   it('refuses a database written by a newer schema, and leaves it alone', () => {
     openStore().dispose();
     const raw = new Database(path.join(directory, STATE_FILE_NAME));
-    raw.pragma('user_version = 2');
+    raw.pragma('user_version = 3');
     raw.close();
-    expectRefusal(() => StateStore.open(directory), 'unsupported-file', /schema version 2 was written by a newer ioc-wall/);
+    expectRefusal(() => StateStore.open(directory), 'unsupported-file', /schema version 3 was written by a newer ioc-wall/);
   });
 });
 
 describe('the database file', () => {
-  it('is private to its owner (0600, with its WAL), in WAL mode, at schema version 1, and sound', () => {
+  it('is private to its owner (0600, with its WAL), in WAL mode, at schema version 2, and sound', () => {
     const store = openStore();
     store.commitScene({ sceneId: 'flood', version: 1, committedAt: 0, previousSceneId: null });
     const file = path.join(directory, STATE_FILE_NAME);
@@ -222,7 +222,7 @@ describe('the database file', () => {
 
     const raw = openRaw();
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(raw.pragma('user_version', { simple: true })).toBe(1);
+    expect(raw.pragma('user_version', { simple: true })).toBe(2);
     expect(store.integrityCheck()).toBe('ok');
   });
 

@@ -36,9 +36,6 @@ export type { AuditEntry, AuditResult, CommittedScene };
 /** The file name of the state database inside the data folder. */
 export const STATE_FILE_NAME = 'state.sqlite';
 
-/** The schema version this code writes; a file with a newer one was written by a newer ioc-wall. */
-export const STATE_SCHEMA_VERSION = 1;
-
 /** What a redacted secret must read as, when the caller keeps its key in a request or detail. */
 export const REDACTED = '[redacted]';
 
@@ -147,6 +144,36 @@ const MIGRATIONS: readonly string[] = [
     BEGIN SELECT RAISE(ABORT, 'audit log is append-only: an outcome cannot be updated'); END;
   CREATE TRIGGER audit_outcome_no_delete BEFORE DELETE ON audit_outcome
     BEGIN SELECT RAISE(ABORT, 'audit log is append-only: an outcome cannot be deleted'); END;
+  `,
+  `
+  CREATE TABLE users (
+    name          TEXT    PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 64),
+    role          TEXT    NOT NULL CHECK (role IN ('viewer', 'operator', 'technician', 'duty-officer', 'admin')),
+    password_hash TEXT    NOT NULL CHECK (password_hash LIKE 'scrypt$%'),
+    disabled_at   INTEGER,
+    created_at    INTEGER NOT NULL,
+    changed_at    INTEGER NOT NULL
+  ) STRICT;
+  CREATE TABLE tokens (
+    id         TEXT    PRIMARY KEY CHECK (length(id) = 12),
+    label      TEXT    NOT NULL CHECK (length(label) BETWEEN 1 AND 64),
+    role       TEXT    NOT NULL CHECK (role IN ('viewer', 'operator', 'technician', 'duty-officer', 'admin', 'display')),
+    screen     TEXT    CHECK ((role = 'display') = (screen IS NOT NULL)),
+    hash       TEXT    NOT NULL CHECK (length(hash) = 64),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    revoked_at INTEGER
+  ) STRICT;
+  CREATE TABLE sessions (
+    hash         TEXT    PRIMARY KEY CHECK (length(hash) = 64),
+    subject      TEXT    NOT NULL,
+    role         TEXT    NOT NULL,
+    screen       TEXT,
+    csrf_hash    TEXT    NOT NULL,
+    created_at   INTEGER NOT NULL,
+    last_used_at INTEGER NOT NULL,
+    expires_at   INTEGER NOT NULL
+  ) STRICT;
   `,
 ];
 
@@ -319,6 +346,11 @@ export class StateStore {
 
   close(): void {
     this.dispose();
+  }
+
+  /** The open database, for the stores that share its file (users, tokens, sessions). */
+  get connection(): Database.Database {
+    return this.open();
   }
 
   private open(): Database.Database {
