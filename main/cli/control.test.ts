@@ -143,11 +143,15 @@ describe('the control API', () => {
     expect((await post(`${server.url}/api/session`, origin, { code })).status).toBe(401); // once only
 
     const withCookie = { cookie: cookie.split(';')[0]! };
-    expect((await post(`${server.url}/api/scenes/epidemic/activate`, { ...withCookie, ...origin })).status).toBe(200);
-    expect((await post(`${server.url}/api/scenes/flood/activate`, withCookie)).status).toBe(401);
-    expect((await post(`${server.url}/api/scenes/flood/activate`, { ...withCookie, origin: 'http://evil.example' })).status).toBe(401);
+    const { csrf } = (await session.json()) as { csrf: string };
+    const csrfHeader = { 'x-csrf-token': csrf };
+    expect((await post(`${server.url}/api/scenes/epidemic/activate`, { ...withCookie, ...origin, ...csrfHeader })).status).toBe(200);
+    // The cookie alone is not enough: a cross-site page has neither our Origin nor the CSRF token.
+    expect((await post(`${server.url}/api/scenes/flood/activate`, { ...withCookie, ...origin })).status).toBe(403);
+    expect((await post(`${server.url}/api/scenes/flood/activate`, { ...withCookie, ...csrfHeader })).status).toBe(403);
+    expect((await post(`${server.url}/api/scenes/flood/activate`, { ...withCookie, ...csrfHeader, origin: 'http://evil.example' })).status).toBe(403);
     const [latest] = await json(await fetch(`${server.url}/api/audit`, { headers: bearer(readFileSync(path.join(data, 'admin-token'), 'utf8').trim()) }));
-    expect(latest).toMatchObject({ actor: 'anonymous', result: 'refused' });
+    expect(latest).toMatchObject({ actor: 'console:admin', result: 'refused', detail: { reason: expect.stringContaining('X-CSRF-Token') } });
     expect(server.stderr()).not.toContain(readFileSync(path.join(data, 'admin-token'), 'utf8').trim());
   });
 
@@ -179,6 +183,6 @@ describe('the control API', () => {
     expect(await identify({ IOC_WALL_TOKEN: TOKEN })).toMatchObject({ code: 0, stdout: 'identifying 0 screens for 5 s: (no screen connected)\n' });
     expect((await identify({ IOC_WALL_TOKEN: '' })).code).toBe(1);
     const [latest, previous] = await json(await fetch(`${server.url}/api/audit`, { headers: bearer(TOKEN) }));
-    expect([latest.action, latest.result, previous.action, previous.result]).toEqual(['wall.identify', 'refused', 'wall.identify', 'ok']);
+    expect([latest.action, latest.result, previous.action, previous.result]).toEqual(['screens.identify', 'refused', 'screens.identify', 'ok']);
   });
 });

@@ -122,12 +122,28 @@ describe('ioc-wall serve', () => {
     await eventually(async () => (/embedded MQTT broker on mqtt:\/\/127\.0\.0\.1:\d+ \(loopback only\)/.test(served.stderr.join('')) ? true : undefined));
   });
 
-  it('refuses a non-loopback host until users and roles exist', async () => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/ioc-wall.js'), 'serve', '--host', '0.0.0.0']);
-    let stderr = '';
-    child.stderr.on('data', (text) => (stderr += text));
-    expect(await exitOf(child as ChildProcessWithoutNullStreams)).toBe(2);
-    expect(stderr).toContain('--host 0.0.0.0 is refused');
+  it('bound to every address, refuses anonymous requests to every route but the page shells, and serves a token', async () => {
+    const { file, dataDirectory } = layoutFolder();
+    const served = await serve('--host', '0.0.0.0', '--layout', file, '--data-dir', dataDirectory);
+    expect(served.url).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
+    await eventually(async () => (served.stderr.join('').includes('passwords, session cookies and display tokens cross the LAN in clear') ? true : undefined));
+    const local = served.url.replace('0.0.0.0', '127.0.0.1');
+    const status = async (route: string, init: RequestInit = {}) => (await fetch(`${local}${route}`, init)).status;
+    for (const route of ['/', '/api/wall', '/healthz', '/metrics', '/api/state', '/api/scenes', '/api/audit', '/api/telemetry', '/api/telemetry/topics', '/api/cameras', '/api/session', '/panel-image/map_outline']) {
+      expect(await status(route), route).toBe(401);
+    }
+    for (const route of ['/api/scenes/flood/activate', '/api/scenes/previous', '/api/identify']) expect(await status(route, { method: 'POST' }), route).toBe(401);
+    // The page shells load (they hold no data) so that a person can sign in and a display can present its token.
+    for (const route of ['/console', '/screen/S01', '/wall']) expect(await status(route), route).toBe(200);
+    const bridgeClosed = await new Promise<number>((resolve) => {
+      const socket = new WebSocket(`${local.replace('http', 'ws')}/bridge`);
+      socket.on('close', (code) => resolve(code));
+    });
+    expect(bridgeClosed).toBe(4401);
+    const token = readFileSync(path.join(dataDirectory, 'admin-token'), 'utf8').trim();
+    const authorised = { headers: { authorization: `Bearer ${token}` } };
+    for (const route of ['/api/state', '/metrics', '/api/cameras', '/healthz']) expect(await status(route, authorised), route).toBe(200);
+    expect(served.stderr.join('')).not.toContain(token);
   });
 
   it('reloads a valid change saved by rename, and keeps the last good layout when a change is broken', async () => {

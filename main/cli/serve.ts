@@ -1,5 +1,6 @@
 // `ioc-wall serve`: loads the layout (or its last good copy), runs the wall, serves the screens, reloads on change, stops cleanly.
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BridgeHost, type WallHealth } from '../../common/contract/index.ts';
@@ -9,7 +10,9 @@ import { Authenticator, loadAdminToken, TokenTooShortError } from '../services/a
 import { controlApi } from '../services/control-api.ts';
 import { StateStore } from '../services/state-store.ts';
 import { prepareDataDirectory, resolveDataDirectory } from '../services/data-dir.ts';
-import { LOOPBACK_HOSTS, RendererMissingError, startHttpServer } from '../services/http-server.ts';
+import { RendererMissingError, startHttpServer } from '../services/http-server.ts';
+import { Access, isLoopbackHost } from '../services/access.ts';
+import { Identities } from '../services/identities.ts';
 import { layoutAssetPath } from '../services/layout-file.ts';
 import { LayoutUnavailableError, loadLayout, watchLayout } from '../services/layout-source.ts';
 import { createLogger } from '../services/logger.ts';
@@ -33,6 +36,9 @@ export interface ServeOptions {
   /** Port of the embedded MQTT broker (started when the layout names none); 0 takes a free one. */
   readonly brokerPort?: string;
   readonly host?: string;
+  /** PEM files: serve HTTPS and WSS (and the media gateway WSS). */
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
   readonly dataDir?: string;
   readonly demo: boolean;
   readonly json: boolean;
@@ -41,12 +47,19 @@ export interface ServeOptions {
 /** Runs until SIGTERM or SIGINT; resolves with the exit code. */
 export async function serveCommand(options: ServeOptions, output: CliOutput): Promise<number> {
   const host = options.host ?? '127.0.0.1';
-  if (!(LOOPBACK_HOSTS as readonly string[]).includes(host)) {
-    output.err(
-      `ioc-wall serve: --host ${host} is refused: until users and roles exist the wall listens on loopback only ` +
-        `(${LOOPBACK_HOSTS.join(', ')}), so nobody on the network can read or drive it`,
-    );
+  if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
+    output.err('ioc-wall serve: give both --tls-cert and --tls-key (PEM files), or neither');
     return ExitCode.usage;
+  }
+  let tls: { cert: string; key: string } | undefined;
+  try {
+    tls = options.tlsCert && options.tlsKey ? { cert: await readFile(options.tlsCert, 'utf8'), key: await readFile(options.tlsKey, 'utf8') } : undefined;
+  } catch (error) {
+    output.err(`ioc-wall serve: cannot read the TLS certificate or key: ${(error as Error).message}`);
+    return ExitCode.usage;
+  }
+  if (!isLoopbackHost(host) && !tls) {
+    output.err(`ioc-wall serve: WARNING: --host ${host} without --tls-cert/--tls-key: passwords, session cookies and display tokens cross the LAN in clear`);
   }
   const port = options.port === undefined ? DEFAULT_PORT : Number(options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -127,7 +140,20 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
     ...(initialScene ? { initialScene } : {}),
   });
   runtime.setLayout(loaded.layout);
-  const authenticator = new Authenticator(adminToken, nodeScheduler.now);
+  const identities = new Identities(store, nodeScheduler.now);
+  const authenticator = new Authenticator(adminToken, identities, nodeScheduler.now);
+  const access = new Access(authenticator, { host, secure: tls !== undefined });
+  // The CLI changes users and tokens in the same database: when it commits, open sockets are checked again at once.
+  let dataVersion = identities.dataVersion();
+  const credentialWatch = setInterval(() => {
+    const version = identities.dataVersion();
+    if (version === dataVersion) return;
+    dataVersion = version;
+    const closed = access.recheck();
+    if (closed > 0) logger.info({ closed }, 'closed sockets whose credentials ended');
+  }, 1_000);
+  // Sessions also end by time: look at open sockets every minute even when nothing changed.
+  const expiryWatch = setInterval(() => access.recheck(), 60_000);
   const commands = new CommandPath(store, nodeScheduler, (error) =>
     error instanceof SupersededError
       ? { result: 'superseded', detail: { supersededBy: error.supersededBy } }
@@ -159,12 +185,14 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
       rendererDirectory: RENDERER_DIRECTORY,
       bridge,
       logger,
-      mediaOrigin: () => cameras.gatewayUrl,
+      access,
+      ...(tls ? { tls } : {}),
+      mediaOrigin: (requestHost) => cameras.gatewayUrlFor(requestHost),
       routes: [
-        controlApi({ runtime, commands, authenticator, store, pushed: [telemetryApi, { state: () => cameras.state(), onDidChange: cameras.onDidChangeHealth }] }),
-        telemetryApi.route(),
-        cameras.route(),
-        metrics.route(),
+        controlApi({ runtime, commands, authenticator, access, store, pushed: [telemetryApi, { state: () => cameras.state(), onDidChange: cameras.onDidChangeHealth }] }),
+        telemetryApi.route(access),
+        cameras.route(access),
+        metrics.route(access),
       ],
       wall: {
         describe: () => runtime.describe(),
@@ -186,6 +214,8 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
     });
   } catch (error) {
     watcher.dispose();
+    clearInterval(credentialWatch);
+    clearInterval(expiryWatch);
     runtime.dispose();
     telemetryApi.dispose();
     await cameras.close();
@@ -201,7 +231,7 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
 
   const listening = server.url;
   // The gateway accepts sockets only from this server's pages, whose origin is known now; screens get tickets once it runs.
-  const gatewayStarted = cameras.start(LOOPBACK_HOSTS.map((name) => `http://${name === '::1' ? '[::1]' : name}:${server.port}`));
+  const gatewayStarted = cameras.start({ host, origins: access.origins(server.port), ...(tls ? { tls } : {}) });
   output.out(options.json ? JSON.stringify({ event: 'listening', url: listening, port: server.port, host }) : `ioc-wall: listening on ${listening}`);
   logger.info({ url: listening, layout: file, dataDirectory, demo: options.demo, adminToken: adminToken.source, broker: telemetry.embeddedUrl }, 'wall serving');
   // The console link carries a one-time code in its fragment (never sent in a request line, so never in a log).
@@ -216,6 +246,8 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
       logger.info({ signal }, 'stopping: telling the screens the server is restarting');
       bridge.restarting();
       watcher.dispose();
+      clearInterval(credentialWatch);
+      clearInterval(expiryWatch);
       await server.close();
       runtime.dispose();
       telemetryApi.dispose();

@@ -118,7 +118,7 @@ describe('the wall runtime', () => {
     const media = {
       renewMilliseconds: 30_000,
       onDidChange: new Emitter<void>().event,
-      issue: (cameras: readonly string[]): Media => {
+      issue: (cameras: readonly string[], _host: string | undefined): Media => {
         issued += 1;
         return { type: 'media', gateway: 'ws://127.0.0.1:9', tickets: Object.fromEntries(cameras.map((camera) => [camera, `ticket-${issued}`])), expiresAt: scheduler.now() + 90_000 };
       },

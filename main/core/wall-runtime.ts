@@ -65,7 +65,8 @@ export interface SeriesFeed {
 
 /** Tickets to the media gateway for the cameras a screen shows (signing happens outside the core). */
 export interface MediaTickets {
-  issue(cameras: readonly string[]): Media;
+  /** Tickets for `cameras`, with the gateway's address as seen from `host` (the name the screen reached the server by). */
+  issue(cameras: readonly string[], host: string | undefined): Media;
   /** How often every screen gets fresh tickets: well before they expire. */
   readonly renewMilliseconds: number;
   /** The gateway moved (restarted on another port) or came up: every screen needs new tickets now. */
@@ -322,7 +323,7 @@ export class WallRuntime implements Disposable {
     const held = new Set(cameras);
     if (held.size === 0 && !this.cameras.has(client)) return;
     this.cameras.set(client, held);
-    client.send(media.issue([...held]));
+    client.send(media.issue([...held], client.host));
   }
 
   private renewTickets(): void {

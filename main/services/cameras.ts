@@ -9,6 +9,8 @@ import { MediaGateway, type GatewayCamera } from '../../device-drivers/rtsp/supe
 import { signTicket } from '../../device-drivers/rtsp/tickets.ts';
 import { resolveSecret } from '../../device-drivers/mqtt/secrets.ts';
 import type { MediaTickets } from '../core/wall-runtime.ts';
+import type { FastifyReply } from 'fastify';
+import type { Access } from './access.ts';
 import type { RouteRegistration } from './http-server.ts';
 
 /** A ticket opens a socket for this long; screens get new ones well before (RENEW), so a reconnect always has a valid one. */
@@ -56,15 +58,28 @@ export class CameraService implements MediaTickets, Disposable {
 
   constructor(private readonly options: CameraServiceOptions) {}
 
-  /** The gateway's origin for the pages' CSP. */
-  get gatewayUrl(): string | undefined {
-    return this.gateway?.url;
+  /** The gateway's origin as a page that reached the server by `host` must address it (the pages' CSP and the screens' tickets). */
+  gatewayUrlFor(host: string | undefined): string | undefined {
+    const gateway = this.gateway;
+    if (!gateway) return undefined;
+    if (host === undefined) return gateway.url;
+    return `${gateway.secure ? 'wss' : 'ws'}://${host.includes(':') ? `[${host}]` : host}:${gateway.port}`;
   }
 
-  /** Starts the gateway, which accepts sockets only from pages of `allowedOrigins` (the server's own, known once it listens). */
-  async start(allowedOrigins: readonly string[]): Promise<void> {
+  /**
+   * Starts the gateway on the server's address, accepting sockets only from the server's own pages (`origins`, known
+   * once it listens), over TLS when the server has it (a page on HTTPS cannot open ws://).
+   */
+  async start(where: { host: string; origins: readonly string[]; tls?: { cert: string; key: string } }): Promise<void> {
     try {
-      this.gateway = await MediaGateway.start({ logger: this.options.logger, ticketKey: this.ticketKey, allowedOrigins: [...allowedOrigins], cameras: this.planned.cameras });
+      this.gateway = await MediaGateway.start({
+        logger: this.options.logger,
+        ticketKey: this.ticketKey,
+        allowedOrigins: [...where.origins],
+        cameras: this.planned.cameras,
+        host: where.host,
+        ...(where.tls ? { tls: where.tls } : {}),
+      });
       this.gatewayProblem = undefined;
       this.subscriptions.push(
         this.gateway.onDidChangeHealth(() => this.schedulePush()),
@@ -113,9 +128,9 @@ export class CameraService implements MediaTickets, Disposable {
     return { cameras, problems, simulatedBy };
   }
 
-  issue(cameras: readonly string[]): Media {
+  issue(cameras: readonly string[], host: string | undefined): Media {
     const expiresAt = this.options.scheduler.now() + TICKET_MILLISECONDS;
-    const url = this.gateway?.url;
+    const url = this.gatewayUrlFor(host);
     if (!url) return { type: 'media', gateway: null, problem: this.gatewayProblem ?? 'the media gateway is not running', tickets: {}, expiresAt };
     return { type: 'media', gateway: url, tickets: Object.fromEntries(cameras.map((camera) => [camera, signTicket(this.ticketKey, camera, expiresAt)])), expiresAt };
   }
@@ -149,9 +164,9 @@ export class CameraService implements MediaTickets, Disposable {
   }
 
   /** GET /api/cameras. */
-  route(): RouteRegistration {
+  route(access: Access): RouteRegistration {
     return (app) => {
-      app.get('/api/cameras', (): CamerasState => this.state());
+      app.get('/api/cameras', (request, reply): CamerasState | FastifyReply => (access.readable(request, reply) ? this.state() : reply));
     };
   }
 

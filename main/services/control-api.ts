@@ -1,17 +1,34 @@
-// The control API: scenes, state, audit and console sessions, every control call through the one command path.
+// The control API: scenes, state, audit and browser sessions; every control call goes through the one command path, refusals included.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Event, SceneState, SceneSummary, SessionInfo, SwitchOutcome } from '../../common/contract/index.ts';
+import {
+  LEAST_ROLE,
+  mayActivate,
+  DEFAULT_SCENE_ROLES,
+  allows,
+  CloseCode,
+  DISPLAY_ROLE,
+  type Action,
+  type ApiError,
+  type Event,
+  type SceneState,
+  type SceneSummary,
+  type SessionInfo,
+  type SwitchOutcome,
+} from '../../common/contract/index.ts';
 import { LayoutChangedError, SupersededError, UnknownSceneError, type WallRuntime } from '../core/wall-runtime.ts';
 import type { CommandPath } from '../core/command-path.ts';
-import { SESSION_COOKIE, type Authenticator } from './auth.ts';
-import { isLoopbackOrigin, type RouteRegistration } from './http-server.ts';
+import { cookieValue, SESSION_COOKIE, UNAUTHORISED, type Access } from './access.ts';
+import type { Authenticator, LoginResult } from './auth.ts';
+import type { Principal } from './identities.ts';
+import type { RouteRegistration } from './http-server.ts';
 import type { StateStore } from './state-store.ts';
 
 export interface ControlApiOptions {
   readonly runtime: WallRuntime;
   readonly commands: CommandPath;
   readonly authenticator: Authenticator;
+  readonly access: Access;
   readonly store: StateStore;
   /** More states pushed on /api/events besides the scene state (telemetry, cameras): sent on connect and on every change. */
   readonly pushed?: readonly PushedState[];
@@ -24,80 +41,113 @@ export interface PushedState {
 
 const SceneParameters = z.strictObject({ id: z.string().regex(/^[a-z0-9_]{1,64}$/, 'a scene id is a lowercase word') });
 const IdentifyBody = z.strictObject({ seconds: z.number().min(1).max(120).default(10) });
-const SessionBody = z.strictObject({ code: z.string().min(1).max(200) });
+const SessionBody = z.union([
+  z.strictObject({ code: z.string().min(1).max(200) }),
+  z.strictObject({ user: z.string().min(1).max(64), password: z.string().min(1).max(1024) }),
+]);
+const DisplaySessionBody = z.strictObject({ token: z.string().min(1).max(200), screen: z.string().regex(/^[A-Za-z0-9_]{1,64}$/) });
 const AuditQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).optional(), before: z.coerce.number().int().min(1).optional() });
 
-/** The value of one cookie of a request. */
-export function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return value.join('=');
-  }
-  return undefined;
+const ACTIONS = Object.keys(LEAST_ROLE) as Action[];
+
+/** What the console needs to know of its session. */
+function sessionInfo(principal: Principal, csrf: string): SessionInfo {
+  return { actor: principal.actor, role: principal.role, csrf, allowed: ACTIONS.filter((action) => allows(principal.role, action)) };
 }
 
-const UNAUTHORISED = {
-  error: 'unauthorised',
-  message: 'not signed in: send Authorization: Bearer <token> (the admin token: IOC_WALL_ADMIN_TOKEN, or the file named at start-up), or open the console link printed at start-up',
-};
-
-export function controlApi({ runtime, commands, authenticator, store, pushed = [] }: ControlApiOptions): RouteRegistration {
+export function controlApi({ runtime, commands, authenticator, access, store, pushed = [] }: ControlApiOptions): RouteRegistration {
   const stateOf = (): SceneState => {
     const { sceneId, version, committedAt, previousSceneId } = runtime.scene;
     return { type: 'state', scene: { id: sceneId, version, committedAt, previous: previousSceneId }, pending: runtime.pendingSwitch ?? null };
   };
+  const origin = (request: FastifyRequest) => request.socket.remoteAddress ?? 'unknown';
+  const sceneRoles = (id: string) => runtime.layout?.scenes.find((scene) => scene.id === id)?.roles;
 
-  return (app, server) => {
-    /** The audit name of the caller; a console session must also come from this server's own pages (no cross-site requests). */
-    const actorOf = (request: FastifyRequest): string | undefined => {
-      const sessionId = cookieValue(request.headers.cookie, SESSION_COOKIE);
-      const authorization = request.headers.authorization;
-      if (authorization === undefined && sessionId !== undefined && request.method !== 'GET') {
-        const origin = request.headers.origin;
-        if (origin === undefined || !isLoopbackOrigin(origin, server.port())) return undefined;
-      }
-      return authenticator.identify({ ...(authorization === undefined ? {} : { authorization }), ...(sessionId === undefined ? {} : { sessionId }) });
-    };
-    const origin = (request: FastifyRequest) => request.socket.remoteAddress ?? 'unknown';
+  /**
+   * Runs a control action for the caller through the command path: anonymous callers, forged cross-site requests and
+   * roles too low are refused there too, so every attempt is in the audit log.
+   */
+  const control = async <Result>(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    action: Action,
+    command: { target?: string; request: unknown; execute: () => Promise<Result>; authorise?: (principal: Principal) => string | undefined },
+  ) => {
+    const caller = access.caller(request);
+    const result = await commands.run<Result>(
+      { id: caller?.principal.actor, origin: origin(request) },
+      {
+        action,
+        ...(command.target === undefined ? {} : { target: command.target }),
+        request: command.request,
+        execute: command.execute,
+        authorise: () => (caller ? (access.refusal(request, caller, action)?.message ?? command.authorise?.(caller.principal)) : undefined),
+      },
+    );
+    if (result.kind === 'refused') {
+      if (!caller) void reply.code(401).send(UNAUTHORISED);
+      else void reply.code(403).send({ error: access.refusal(request, caller, action)?.error ?? 'forbidden', message: result.reason } satisfies ApiError);
+    }
+    return result;
+  };
 
-    const switchScene = async (request: FastifyRequest, reply: FastifyReply, sceneId: string | 'previous') => {
-      const layout = runtime.layout;
-      const scenes = layout?.scenes.map((scene) => scene.id) ?? [];
-      const target = sceneId === 'previous' ? runtime.scene.previousSceneId : sceneId;
-      if (target === null || !scenes.includes(target)) {
-        const message = target === null ? 'there is no previous scene yet' : `no scene '${target}' in the layout`;
-        return reply.code(404).send({ error: 'unknown_scene', message, scenes });
-      }
-      const result = await commands.run<SwitchOutcome>(
-        { id: actorOf(request), origin: origin(request) },
-        { action: 'scene.activate', target, request: { scene: target, ...(sceneId === 'previous' ? { previous: true } : {}) }, execute: () => runtime.activate(target) },
-      );
-      switch (result.kind) {
-        case 'done':
-          return reply.send(result.value);
-        case 'refused':
-          return reply.code(401).send(UNAUTHORISED);
-        case 'failed':
-          if (result.error instanceof SupersededError) return reply.code(409).send({ error: 'superseded', supersededBy: result.error.supersededBy });
-          if (result.error instanceof LayoutChangedError) return reply.code(409).send({ error: 'layout_changed', message: result.error.message });
-          if (result.error instanceof UnknownSceneError) return reply.code(404).send({ error: 'unknown_scene', message: result.error.message, scenes });
-          request.log.error({ err: result.error, auditId: result.auditId }, 'scene switch failed');
-          return reply.code(500).send({ error: 'failed', message: 'the switch could not be completed; the wall keeps its scene', auditId: result.auditId });
-      }
-    };
+  const switchScene = async (request: FastifyRequest, reply: FastifyReply, sceneId: string | 'previous') => {
+    const layout = runtime.layout;
+    const scenes = layout?.scenes.map((scene) => scene.id) ?? [];
+    const target = sceneId === 'previous' ? runtime.scene.previousSceneId : sceneId;
+    // Nobody learns which scenes exist before signing in: an anonymous attempt is refused (and audited) first.
+    if ((target === null || !scenes.includes(target)) && access.caller(request)) {
+      const message = target === null ? 'there is no previous scene yet' : `no scene '${target}' in the layout`;
+      return reply.code(404).send({ error: 'unknown_scene', message, scenes });
+    }
+    const result = await control<SwitchOutcome>(request, reply, sceneId === 'previous' ? 'scene.previous' : 'scene.activate', {
+      target: target ?? sceneId,
+      request: { scene: target ?? sceneId, ...(sceneId === 'previous' ? { previous: true } : {}) },
+      execute: () => runtime.activate(target ?? sceneId),
+      authorise: (principal) => (mayActivate(principal.role, sceneRoles(target ?? sceneId)) ? undefined : `scene '${target ?? sceneId}' may be activated by ${[...(sceneRoles(target ?? sceneId) ?? DEFAULT_SCENE_ROLES), 'admin'].join(', ')}; ${principal.actor} is ${principal.role}`),
+    });
+    switch (result.kind) {
+      case 'refused':
+        return reply;
+      case 'done':
+        return reply.send(result.value);
+      case 'failed':
+        if (result.error instanceof SupersededError) return reply.code(409).send({ error: 'superseded', supersededBy: result.error.supersededBy });
+        if (result.error instanceof LayoutChangedError) return reply.code(409).send({ error: 'layout_changed', message: result.error.message });
+        if (result.error instanceof UnknownSceneError) return reply.code(404).send({ error: 'unknown_scene', message: result.error.message, scenes });
+        request.log.error({ err: result.error, auditId: result.auditId }, 'scene switch failed');
+        return reply.code(500).send({ error: 'failed', message: 'the switch could not be completed; the wall keeps its scene', auditId: result.auditId });
+    }
+  };
 
-    /** Scene state as it changes, for the console: the current state on connect, then every commit. */
+  const signedIn = (reply: FastifyReply, result: LoginResult) => {
+    if (result.kind === 'refused') {
+      if (result.retryAfterSeconds !== undefined) void reply.header('Retry-After', String(result.retryAfterSeconds)).code(429);
+      else void reply.code(401);
+      return reply.send({ error: result.retryAfterSeconds === undefined ? 'unauthorised' : 'locked', message: result.message, ...(result.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: result.retryAfterSeconds }) } satisfies ApiError);
+    }
+    // A display's cookie outlives a browser restart (a kiosk PC reboots without its token URL); a person's ends with the browser.
+    const persistent = result.principal.role === DISPLAY_ROLE;
+    return reply.header('Set-Cookie', access.sessionCookie(result.session.id, persistent)).send(sessionInfo(result.principal, result.session.csrf));
+  };
+
+  return (app) => {
+    /** Scene state (and telemetry, cameras) as it changes, for the console: the current state on connect, then every change. */
     app.get(
       '/api/events',
       {
         websocket: true,
         preValidation: async (request, reply) => {
           const requestOrigin = request.headers.origin;
-          if (requestOrigin !== undefined && !isLoopbackOrigin(requestOrigin, server.port())) return reply.code(403).send('origin not allowed\n');
+          if (requestOrigin !== undefined && !access.ownOrigin(request, requestOrigin)) return reply.code(403).send('origin not allowed\n');
           return undefined;
         },
       },
-      (socket) => {
+      (socket, request) => {
+        // Refused after the upgrade: a page sees a close code (and can ask for a sign-in), never an upgrade's HTTP status.
+        const caller = access.caller(request);
+        if (access.lan && (!caller || !allows(caller.principal.role, 'wall.read'))) return socket.close(caller ? CloseCode.forbidden : CloseCode.unauthorised, 'sign in');
+        const tracked = access.track(caller?.principal, () => socket.close(CloseCode.unauthorised, 'credentials ended'));
         const send = () => socket.send(JSON.stringify(stateOf()));
         send();
         const subscription = runtime.onDidChangeState(send);
@@ -107,25 +157,33 @@ export function controlApi({ runtime, commands, authenticator, store, pushed = [
           return source.onDidChange(sendState);
         });
         socket.on('close', () => {
+          tracked.dispose();
           subscription.dispose();
           for (const other of others) other.dispose();
         });
         socket.on('message', () => undefined);
+        return undefined;
       },
     );
 
-    app.get('/api/scenes', (): SceneSummary[] => {
+    app.get('/api/scenes', (request, reply) => {
+      if (!access.readable(request, reply)) return reply;
       const active = runtime.scene.sceneId;
-      return (runtime.layout?.scenes ?? []).map((scene) => ({
-        id: scene.id,
-        name: scene.name,
-        ...(scene.hotkey === undefined ? {} : { hotkey: scene.hotkey }),
-        ...(scene.extends === undefined ? {} : { extends: scene.extends }),
-        active: scene.id === active,
-      }));
+      const role = access.caller(request)?.principal.role;
+      return (runtime.layout?.scenes ?? []).map(
+        (scene): SceneSummary => ({
+          id: scene.id,
+          name: scene.name,
+          ...(scene.hotkey === undefined ? {} : { hotkey: scene.hotkey }),
+          ...(scene.extends === undefined ? {} : { extends: scene.extends }),
+          active: scene.id === active,
+          allowed: role !== undefined && mayActivate(role, scene.roles),
+          roles: scene.roles ?? [...DEFAULT_SCENE_ROLES],
+        }),
+      );
     });
 
-    app.get('/api/state', () => stateOf());
+    app.get('/api/state', (request, reply) => (access.readable(request, reply) ? stateOf() : reply));
 
     app.post('/api/scenes/previous', (request, reply) => switchScene(request, reply, 'previous'));
 
@@ -140,43 +198,52 @@ export function controlApi({ runtime, commands, authenticator, store, pushed = [
       const body = IdentifyBody.safeParse(request.body ?? {});
       if (!body.success) return reply.code(400).send({ error: 'bad_request', message: 'POST {"seconds": 1..120} (default 10)' });
       const { seconds } = body.data;
-      const result = await commands.run(
-        { id: actorOf(request), origin: origin(request) },
-        { action: 'wall.identify', request: { seconds }, execute: async () => runtime.identify(seconds) },
-      );
+      const result = await control(request, reply, 'screens.identify', { request: { seconds }, execute: async () => runtime.identify(seconds) });
       if (result.kind === 'done') return reply.send(result.value);
-      if (result.kind === 'refused') return reply.code(401).send(UNAUTHORISED);
+      if (result.kind === 'refused') return reply;
       return reply.code(500).send({ error: 'failed', message: 'identify failed', auditId: result.auditId });
     });
 
     app.get('/api/audit', (request, reply) => {
-      if (actorOf(request) === undefined) return reply.code(401).send(UNAUTHORISED);
+      if (!access.require(request, reply, 'audit.read')) return reply;
       const query = AuditQuery.safeParse(request.query);
       if (!query.success) return reply.code(400).send({ error: 'bad_request', message: 'limit and before are whole numbers' });
       return store.audit({ ...(query.data.limit ? { limit: query.data.limit } : {}), ...(query.data.before ? { beforeId: query.data.before } : {}) });
     });
 
-    /** The console page trades the one-time code of its URL fragment for a session cookie. */
-    app.post('/api/session', (request, reply) => {
+    /** Sign-in: a user name and password, or the one-time code of the console link printed at start. Only from our own page. */
+    app.post('/api/session', async (request, reply) => {
       const body = SessionBody.safeParse(request.body);
-      const requestOrigin = request.headers.origin;
-      if (!body.success || requestOrigin === undefined || !isLoopbackOrigin(requestOrigin, server.port())) {
-        return reply.code(400).send({ error: 'bad_request', message: 'POST {"code": ...} from the console page' });
+      if (!body.success || !access.ownOrigin(request, request.headers.origin)) {
+        return reply.code(400).send({ error: 'bad_request', message: 'POST {"user", "password"} (or the console link\'s {"code"}) from the console page' } satisfies ApiError);
       }
-      const session = authenticator.openSession(body.data.code);
-      if (!session) return reply.code(401).send({ error: 'unauthorised', message: 'this login code is wrong, used or expired: restart the server for a new console link, or use the admin token' });
-      return reply.header('Set-Cookie', `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`).send({ actor: 'console:admin' });
+      const result = 'code' in body.data ? authenticator.openCodeSession(body.data.code) : await authenticator.login(body.data.user, body.data.password, origin(request));
+      request.log.info({ user: 'user' in body.data ? body.data.user : 'console link', address: origin(request), result: result.kind }, 'sign-in');
+      return signedIn(reply, result);
+    });
+
+    /** A display PC trades the token of its URL fragment for a session bound to its screen. */
+    app.post('/api/display-session', (request, reply) => {
+      const body = DisplaySessionBody.safeParse(request.body);
+      if (!body.success || !access.ownOrigin(request, request.headers.origin)) {
+        return reply.code(400).send({ error: 'bad_request', message: 'POST {"token", "screen"} from the screen page' } satisfies ApiError);
+      }
+      return signedIn(reply, authenticator.displaySession(body.data.token, body.data.screen));
     });
 
     app.get('/api/session', (request, reply) => {
-      const actor = actorOf(request);
-      return actor === undefined ? reply.code(401).send(UNAUTHORISED) : reply.send({ actor } satisfies SessionInfo);
+      const caller = access.caller(request);
+      if (!caller) return reply.code(401).send(UNAUTHORISED);
+      // A bearer caller has no CSRF token: it needs none.
+      return reply.send(sessionInfo(caller.principal, ''));
     });
 
     app.delete('/api/session', (request, reply) => {
+      const caller = access.caller(request);
+      if (caller && access.refusal(request, caller, 'wall.read')) return reply.code(403).send(access.refusal(request, caller, 'wall.read'));
       const session = cookieValue(request.headers.cookie, SESSION_COOKIE);
       if (session) authenticator.closeSession(session);
-      return reply.header('Set-Cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`).send({ signedOut: true });
+      return reply.header('Set-Cookie', access.clearedSessionCookie()).send({ signedOut: true });
     });
   };
 }

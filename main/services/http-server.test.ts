@@ -8,7 +8,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { bridgeContractSuite, nextEvent } from '../../common/contract/bridge.suite.ts';
 import { BridgeHost, webSocketTransport, type WebSocketLike } from '../../common/contract/index.ts';
+import { Access } from './access.ts';
+import { Authenticator } from './auth.ts';
 import { startHttpServer, type RunningServer, type WallView } from './http-server.ts';
+import { Identities } from './identities.ts';
+import { StateStore } from './state-store.ts';
 
 const silent = pino({ level: 'silent' });
 
@@ -19,6 +23,12 @@ function rendererDirectory(): string {
   mkdirSync(path.join(directory, 'bundle'));
   writeFileSync(path.join(directory, 'bundle', 'screen.js'), 'console.log("screen")');
   return directory;
+}
+
+/** A loopback server's access: reads open, controls for the admin token. */
+function loopbackAccess(): Access {
+  const store = StateStore.open(mkdtempSync(path.join(tmpdir(), 'ioc-wall-state-')));
+  return new Access(new Authenticator({ token: 'x'.repeat(40), actor: 'env:admin', source: 'test' }, new Identities(store)), { host: '127.0.0.1', secure: false });
 }
 
 const emptyWall: WallView = { describe: () => undefined, health: () => ({ status: 'ok' }), panelImage: () => undefined, screenIds: () => [] };
@@ -32,7 +42,7 @@ bridgeContractSuite('WebSocket', async () => {
       connect: () => webSocketTransport(`ws://127.0.0.1:${port}/bridge`, (url) => new WebSocket(url) as unknown as WebSocketLike).connect(),
     },
     async start(host: BridgeHost) {
-      server = await startHttpServer({ host: '127.0.0.1', port, rendererDirectory: directory, bridge: host, wall: emptyWall, logger: silent });
+      server = await startHttpServer({ host: '127.0.0.1', port, rendererDirectory: directory, bridge: host, wall: emptyWall, logger: silent, access: loopbackAccess() });
       port = server.port;
     },
     async crash() {
@@ -59,7 +69,7 @@ describe('the server', () => {
       panelImage: (panel) => (panel === 'map_outline' ? image : undefined),
       screenIds: () => ['S01', 'S02'],
     };
-    server = await startHttpServer({ host: '127.0.0.1', port: 0, rendererDirectory: rendererDirectory(), bridge, wall, logger: silent });
+    server = await startHttpServer({ host: '127.0.0.1', port: 0, rendererDirectory: rendererDirectory(), bridge, wall, logger: silent, access: loopbackAccess() });
   });
   afterEach(async () => {
     bridge.dispose();

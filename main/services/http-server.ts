@@ -1,4 +1,4 @@
-// HTTP and WebSocket server of the wall (fastify): screen pages, the renderer bundle, the bridge, /api/wall and /healthz, loopback only.
+// HTTP(S) and WebSocket server of the wall (fastify): screen pages, the renderer bundle, the bridge, /api/wall and /healthz, behind the access checks.
 import websocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
 import Fastify, {
@@ -10,14 +10,14 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import { createReadStream, existsSync } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access as fileReadable } from 'node:fs/promises';
+import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { BRIDGE_PATH, webSocketConnection, type BridgeHost } from '../../common/contract/index.ts';
+import { BRIDGE_PATH, CloseCode, DISPLAY_ROLE, webSocketConnection, type BridgeHost } from '../../common/contract/index.ts';
+import { hostName, UNAUTHORISED, type Access } from './access.ts';
 import type { WallDescription } from '../../common/wall/index.ts';
-
-/** Hosts the server answers to while it is loopback-only: anything else is a DNS-rebinding attempt. */
-export const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'] as const;
 
 /**
  * The pages' policy: nothing inline, nothing from elsewhere, except the media gateway's WebSocket (camera video,
@@ -69,8 +69,12 @@ export interface HttpServerOptions {
   readonly wall: WallView;
   readonly logger: Logger;
   readonly routes?: readonly RouteRegistration[];
-  /** The media gateway's origin (ws://127.0.0.1:port), which the pages may connect to; it may change when the gateway restarts. */
-  readonly mediaOrigin?: () => string | undefined;
+  /** Who may reach what; off loopback everything but the page shells needs a principal. */
+  readonly access: Access;
+  /** Serve HTTPS (and WSS) with this certificate and key (PEM). */
+  readonly tls?: { readonly cert: string; readonly key: string };
+  /** The media gateway's origin as a page reached by `requestHost` sees it (ws://host:port), which the pages may connect to. */
+  readonly mediaOrigin?: (requestHost: string | undefined) => string | undefined;
 }
 
 export interface RunningServer {
@@ -81,22 +85,6 @@ export interface RunningServer {
 
 export class RendererMissingError extends Error {}
 
-const hostName = (header: string | undefined): string | undefined => {
-  if (!header) return undefined;
-  const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(header);
-  return match?.[1]?.replace(/^\[|\]$/g, '');
-};
-
-/** Whether a browser Origin is one of this server's own loopback addresses. */
-export function isLoopbackOrigin(origin: string, port: number): boolean {
-  try {
-    const url = new URL(origin);
-    return (LOOPBACK_HOSTS as readonly string[]).includes(url.hostname.replace(/^\[|\]$/g, '')) && Number(url.port || 80) === port;
-  } catch {
-    return false;
-  }
-}
-
 /** Adds routes to the server before it listens (the control API, later the console). `port` is known once listening. */
 export type WallServerInstance = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>;
 export type RouteRegistration = (app: WallServerInstance, server: { readonly port: () => number }) => void | Promise<void>;
@@ -106,7 +94,7 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const screenPage = path.join(options.rendererDirectory, 'screen.html');
   try {
-    await access(screenPage);
+    await fileReadable(screenPage);
   } catch {
     throw new RendererMissingError(`the renderer bundle is missing (${screenPage}); build it with: npm run build`);
   }
@@ -116,23 +104,21 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     loggerInstance: options.logger.child({ component: 'http' }),
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
+    // HTTPS when given a certificate: the bridge and the API's WebSocket become WSS with it.
+    serverFactory: (handler) => (options.tls ? (https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) as unknown as http.Server) : http.createServer(handler)),
   });
   let port = options.port;
 
-  const allowedHost = (request: FastifyRequest) => {
-    const name = hostName(request.headers.host);
-    return name !== undefined && (LOOPBACK_HOSTS as readonly string[]).includes(name);
-  };
-  const allowedOrigin = (origin: string | undefined) => origin === undefined || isLoopbackOrigin(origin, port);
+  const { access } = options;
 
   app.addHook('onRequest', async (request, reply) => {
-    reply.header('Content-Security-Policy', contentSecurityPolicy({ mediaOrigin: options.mediaOrigin?.() }));
+    reply.header('Content-Security-Policy', contentSecurityPolicy({ mediaOrigin: options.mediaOrigin?.(hostName(request.headers.host)) }));
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');
     reply.header('Cross-Origin-Opener-Policy', 'same-origin');
     reply.header('Cross-Origin-Resource-Policy', 'same-origin');
-    if (!allowedHost(request)) {
-      return reply.code(421).type('text/plain').send('ioc-wall answers only to 127.0.0.1, localhost and [::1]\n');
+    if (!access.allowedHost(request)) {
+      return reply.code(421).type('text/plain').send(`ioc-wall does not answer to the host name '${request.headers.host ?? ''}' (it answers to this machine's own names and addresses)\n`);
     }
     return undefined;
   });
@@ -145,11 +131,26 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     {
       websocket: true,
       preValidation: async (request, reply) => {
-        if (!allowedOrigin(request.headers.origin)) return reply.code(403).type('text/plain').send('origin not allowed\n');
+        const origin = request.headers.origin;
+        if (origin !== undefined && !access.ownOrigin(request, origin)) return reply.code(403).type('text/plain').send('origin not allowed\n');
         return undefined;
       },
     },
-    (socket, request) => options.bridge.accept(webSocketConnection(socket), request.socket.remoteAddress ?? 'unknown'),
+    (socket, request) => {
+      // Off loopback a screen needs a display session (or a person's); the close code tells the page to ask for one.
+      const caller = access.caller(request);
+      if (access.lan && !caller) return socket.close(CloseCode.unauthorised, 'sign in, or open the display URL with its token');
+      const principal = caller?.principal;
+      const tracked = access.track(principal, () => socket.close(CloseCode.unauthorised, 'credentials ended'));
+      socket.on('close', () => tracked.dispose());
+      const host = hostName(request.headers.host);
+      options.bridge.accept(webSocketConnection(socket), request.socket.remoteAddress ?? 'unknown', {
+        ...(host === undefined ? {} : { host }),
+        // A display token shows its own screen and nothing else (not the wall preview).
+        authorize: (hello) => principal?.role !== DISPLAY_ROLE || (hello.client === 'screen' && hello.screens.length === 1 && hello.screens[0] === principal.screen),
+      });
+      return undefined;
+    },
   );
 
   app.get('/screen/:screen', (_request, reply) => reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(createReadStream(screenPage)));
@@ -159,31 +160,35 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     ['/wall', 'wall.html'],
   ] as const) {
     const file = path.join(options.rendererDirectory, page);
-    app.get(route, (_request, reply) => {
+    app.get(route, (request, reply) => {
       if (!existsSync(file)) return reply.code(404).type('text/plain').send(`${page} is not built: npm run build\n`);
       // The console shows the wall preview in a frame of its own page: only this server's pages may frame it.
-      if (route === '/wall') reply.header('Content-Security-Policy', contentSecurityPolicy({ mediaOrigin: options.mediaOrigin?.(), framedBySelf: true }));
+      if (route === '/wall') reply.header('Content-Security-Policy', contentSecurityPolicy({ mediaOrigin: options.mediaOrigin?.(hostName(request.headers.host)), framedBySelf: true }));
       return reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(createReadStream(file));
     });
   }
 
   app.get('/panel-image/:panel', (request: FastifyRequest<{ Params: { panel: string } }>, reply) => {
+    // Screens draw these: a display's session may fetch them.
+    if (access.lan && !access.caller(request)) return reply.code(401).send(UNAUTHORISED);
     const file = options.wall.panelImage(request.params.panel);
     const type = file && IMAGE_TYPES[path.extname(file).toLowerCase()];
     if (!file || !type) return reply.code(404).type('text/plain').send('no such image panel\n');
     return reply.type(type).header('Content-Security-Policy', IMAGE_POLICY).header('Cache-Control', 'no-cache').send(createReadStream(file));
   });
 
-  app.get('/api/wall', (_request, reply) => {
+  app.get('/api/wall', (request, reply) => {
+    if (!access.readable(request, reply)) return reply;
     const description = options.wall.describe();
     return description ? reply.send(description) : reply.code(503).send({ error: 'no layout loaded' });
   });
 
-  app.get('/healthz', (_request, reply) => reply.send(options.wall.health()));
+  app.get('/healthz', (request, reply) => (access.readable(request, reply) ? reply.send(options.wall.health()) : reply));
 
   for (const register of options.routes ?? []) await register(app, { port: () => port });
 
-  app.get('/', (_request, reply) => {
+  app.get('/', (request, reply) => {
+    if (!access.readable(request, reply)) return reply;
     const links = options.wall.screenIds().map((id) => `<li><a href="/screen/${encodeURIComponent(id)}">${escapeHtml(id)}</a></li>`);
     const description = options.wall.describe();
     const title = description ? `${description.wall.name.vi} / ${description.wall.name.en}` : 'ioc-wall';
@@ -201,7 +206,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   port = typeof address === 'object' && address ? address.port : options.port;
   const printableHost = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
-    url: `http://${printableHost}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${printableHost}:${port}`,
     port,
     close: () => app.close(),
   };

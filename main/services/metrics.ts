@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { BridgeHost, BrokerStatus, CameraHealth } from '../../common/contract/index.ts';
 import { DROP_REASONS, type DropReason } from '../../common/telemetry/schema.ts';
 import type { TelemetryMetrics, TelemetryRouter } from '../core/telemetry-router.ts';
+import type { Access } from './access.ts';
 import type { RouteRegistration } from './http-server.ts';
 
 export interface MetricSources {
@@ -92,10 +93,17 @@ export class WallMetrics implements TelemetryMetrics {
     this.lagSeconds.observe(seconds);
   }
 
-  /** GET /metrics in the Prometheus text format. */
-  route(): RouteRegistration {
+  /** GET /metrics in the Prometheus text format; off loopback only for a bearer token (a scraper has no browser session). */
+  route(access: Access): RouteRegistration {
     return (app) => {
-      app.get('/metrics', async (_request, reply) => reply.type(this.registry.contentType).send(await this.registry.metrics()));
+      app.get('/metrics', async (request, reply) => {
+        if (access.lan) {
+          const caller = access.caller(request);
+          if (!caller || caller.viaCookie) return reply.code(401).send({ error: 'unauthorised', message: 'scrape /metrics with Authorization: Bearer <token> (ioc-wall tokens create --role viewer --label prometheus)' });
+          if (!access.require(request, reply, 'wall.read')) return reply;
+        }
+        return reply.type(this.registry.contentType).send(await this.registry.metrics());
+      });
     };
   }
 }

@@ -1,6 +1,8 @@
 // GET /api/telemetry (freshness of every series, broker links, message totals) and GET /api/telemetry/topics (counts per topic).
 import { Emitter, type BrokerStatus, type Disposable, type Event, type Scheduler, type TelemetryState, type TopicCount } from '../../common/contract/index.ts';
 import type { TelemetryRouter } from '../core/telemetry-router.ts';
+import type { FastifyReply } from 'fastify';
+import type { Access } from './access.ts';
 import type { PushedState } from './control-api.ts';
 import type { RouteRegistration } from './http-server.ts';
 
@@ -50,10 +52,10 @@ export class TelemetryApi implements PushedState, Disposable {
     }, wait);
   }
 
-  route(): RouteRegistration {
+  route(access: Access): RouteRegistration {
     return (app) => {
-      app.get('/api/telemetry', (): TelemetryState => this.state());
-      app.get('/api/telemetry/topics', (): TopicCount[] => this.topics());
+      app.get('/api/telemetry', (request, reply): TelemetryState | FastifyReply => (access.readable(request, reply) ? this.state() : reply));
+      app.get('/api/telemetry/topics', (request, reply): TopicCount[] | FastifyReply => (access.readable(request, reply) ? this.topics() : reply));
     };
   }
 
