@@ -14,12 +14,18 @@ usage:
   ioc-wall describe <layout.yaml> [--json]      screens, fields, series, scenes and each screen's slices
   ioc-wall doctor [--json]                      what this machine has, with install hints
   ioc-wall schema                               the layout format's JSON Schema, for editors
-  ioc-wall serve [--layout <file>] [--port <n>] [--host 127.0.0.1] [--broker-port <n>] [--data-dir <dir>] [--demo] [--json]
+  ioc-wall serve [--layout <file>] [--port <n>] [--host <address>] [--tls-cert <pem> --tls-key <pem>] [--broker-port <n>] [--data-dir <dir>] [--demo] [--json]
                                                 run the wall: one page per screen at /screen/<id>
   ioc-wall scenes list|activate <id>|previous [--server <url>] [--json]
                                                 switch the wall's scene (token in IOC_WALL_TOKEN)
   ioc-wall identify [--server <url>] [--seconds <n>]
                                                 every screen shows its id, label and resolution
+  ioc-wall users add <name> --role <role> | list [--json] | disable <name> | enable <name> | passwd <name> [--data-dir <dir>]
+                                                people who sign in (the password is read from standard input)
+  ioc-wall tokens create --role <role> [--screen <id>] [--expires <90d>] [--label <text>] | list [--json] | revoke <id> [--data-dir <dir>]
+                                                bearer tokens for scripts and display PCs (shown once, stored hashed)
+  ioc-wall display-url <screen> [--server <url>] [--expires <90d>] [--layout <file>] [--data-dir <dir>]
+                                                a display token for one screen, as the URL its display PC opens
   ioc-wall --version | --help`;
 
 function version(): string {
@@ -40,11 +46,17 @@ export async function main(argv: readonly string[], output: CliOutput = processO
         layout: { type: 'string' },
         port: { type: 'string' },
         'broker-port': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
         host: { type: 'string' },
         'data-dir': { type: 'string' },
         demo: { type: 'boolean', default: false },
         server: { type: 'string' },
         seconds: { type: 'string' },
+        role: { type: 'string' },
+        screen: { type: 'string' },
+        expires: { type: 'string' },
+        label: { type: 'string' },
       },
     });
   } catch (error) {
@@ -77,7 +89,7 @@ export async function main(argv: readonly string[], output: CliOutput = processO
       // Loaded on demand: the server's dependencies are not needed to validate a file.
       const { serveCommand } = await import('./serve.ts');
       return serveCommand(
-        { layout: values.layout, port: values.port, brokerPort: values['broker-port'], host: values.host, dataDir: values['data-dir'], demo: values.demo ?? false, json },
+        { layout: values.layout, port: values.port, brokerPort: values['broker-port'], host: values.host, tlsCert: values['tls-cert'], tlsKey: values['tls-key'], dataDir: values['data-dir'], demo: values.demo ?? false, json },
         output,
       );
     }
@@ -88,6 +100,18 @@ export async function main(argv: readonly string[], output: CliOutput = processO
     case 'identify': {
       const { identifyCommand } = await import('./identify.ts');
       return identifyCommand({ ...(values.server === undefined ? {} : { server: values.server }), ...(values.seconds === undefined ? {} : { seconds: values.seconds }) }, output);
+    }
+    case 'users': {
+      const { usersCommand } = await import('./users.ts');
+      return usersCommand(rest, { dataDir: values['data-dir'], role: values.role, json }, output);
+    }
+    case 'tokens': {
+      const { tokensCommand } = await import('./tokens.ts');
+      return tokensCommand(rest, { dataDir: values['data-dir'], role: values.role, screen: values.screen, expires: values.expires, label: values.label, json }, output);
+    }
+    case 'display-url': {
+      const { displayUrlCommand } = await import('./display-url.ts');
+      return displayUrlCommand(rest, { dataDir: values['data-dir'], server: values.server, expires: values.expires, layout: values.layout }, output);
     }
     case 'schema':
       output.out(layoutJsonSchemaText().trimEnd());
