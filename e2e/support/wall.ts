@@ -30,10 +30,20 @@ export function layoutCopy(source: string, edit: (text: string) => string = (tex
   return file;
 }
 
-export async function startWall(options: { layout: string; port?: number; brokerPort?: number; dataDirectory?: string; demo?: boolean }): Promise<Wall> {
+export interface WallOptions {
+  readonly layout: string;
+  readonly port?: number;
+  readonly brokerPort?: number;
+  readonly dataDirectory?: string;
+  readonly demo?: boolean;
+  /** Variables added to the test runner's environment for the server process, e.g. a camera password the layout names. */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+export async function startWall(options: WallOptions): Promise<Wall> {
   const dataDirectory = options.dataDirectory ?? mkdtempSync(path.join(tmpdir(), 'ioc-wall-data-'));
   const args = ['serve', '--layout', options.layout, '--port', String(options.port ?? 0), '--broker-port', String(options.brokerPort ?? 0), '--data-dir', dataDirectory, ...(options.demo === false ? [] : ['--demo'])];
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [path.join(ROOT, 'bin/ioc-wall.js'), ...args], { cwd: ROOT });
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [path.join(ROOT, 'bin/ioc-wall.js'), ...args], { cwd: ROOT, env: { ...process.env, ...options.environment } });
   let stderr = '';
   let stdout = '';
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
@@ -78,7 +88,7 @@ export async function consoleLink(wall: Wall, milliseconds = 10_000): Promise<st
 /** What a screen page reports about itself (renderer/screen: window.__IOC_WALL__). */
 export interface ScreenStatus {
   readonly screen: string;
-  readonly state: 'waiting' | 'assigned' | 'unknown-screen';
+  readonly state: 'waiting' | 'assigned' | 'unknown-screen' | 'token-invalid' | 'token-needed';
   readonly connection: 'connecting' | 'connected' | 'disconnected';
   readonly layoutVersion?: number;
   readonly sceneId?: string;

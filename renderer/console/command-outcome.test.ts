@@ -9,6 +9,11 @@ describe('failureOf', () => {
     expect(failureOf(new ApiError(401, 'not signed in', 'unauthorised', {}))).toEqual({ kind: 'unauthorised' });
   });
 
+  it("reads 403 as not allowed with the server's words, and a stale CSRF token apart", () => {
+    expect(failureOf(new ApiError(403, 'scene flood needs duty-officer', 'forbidden', {}))).toEqual({ kind: 'forbidden', message: 'scene flood needs duty-officer' });
+    expect(failureOf(new ApiError(403, 'missing or wrong X-CSRF-Token', 'csrf', {}))).toEqual({ kind: 'forbidden', csrf: true });
+  });
+
   it("keeps the server's message for anything else", () => {
     expect(failureOf(new ApiError(404, 'there is no previous scene yet', 'unknown_scene', {}))).toEqual({
       kind: 'failed',

@@ -1,10 +1,12 @@
-// The console's one controller: holds what the page knows (layout, scene state, session, health, telemetry, cameras, audit, commands), runs the commands, feeds the views.
+// The console's one controller: holds what the page knows (session and role, layout, scene state, health, telemetry, cameras, audit, commands), runs the commands, feeds the views.
 import { DisposableStore, type Disposable, type Scheduler } from '../../common/contract/events.ts';
+import type { Role } from '../../common/contract/roles.ts';
 import { parseAccelerator, type KeyChord, type Platform } from './accelerator.ts';
 import {
   ApiError,
   type Api,
   type AuditEntry,
+  type SessionInfo,
   type CamerasState,
   type SceneState,
   type SceneSummary,
@@ -23,6 +25,8 @@ import { HeaderView } from './header-view.ts';
 import { listenForHotkeys } from './hotkeys.ts';
 import { identifyFailureOf, type IdentifyOutcome } from './identify-outcome.ts';
 import { IdentifyView } from './identify-view.ts';
+import { isLocked, loginFailureOf, loginFailureText, type LoginFailure, type SignInMethod } from './login-form.ts';
+import { LoginView } from './login-view.ts';
 import { NoticeView } from './notice-view.ts';
 import { poll, type Poller } from './poller.ts';
 import { ResultView, type CommandRecord } from './result-view.ts';
@@ -36,6 +40,7 @@ import { NO_LAYOUT_NAMES, serverTimeNow, summariseTelemetry, telemetryStateOf, t
 import { TelemetryView, type TelemetryViewModel } from './telemetry-view.ts';
 import { wallClock, type WallClock } from './wall-time.ts';
 import { PreviewView } from './preview-view.ts';
+import { may, sameSignedIn, sceneAccessOf, signedInOf, type SceneAccess, type SignedIn } from './permissions.ts';
 import { SecondTicker } from '../screen/second-ticker.ts';
 
 export interface ConsoleAppOptions {
@@ -65,6 +70,13 @@ export class ConsoleApp implements Disposable {
   private readonly store = new DisposableStore();
   private readonly header: HeaderView;
   private readonly notices = new NoticeView();
+  private readonly loginView: LoginView;
+  /** Everything but the top bar, the notices and the login form: hidden (never torn down) while nobody is signed in. */
+  private readonly main: HTMLElement;
+  /** Where the officer had scrolled when the session ended: the console comes back there after the sign-in. */
+  private scrollBeforeSignOut = 0;
+  /** Counts a sign-in lock's minutes down, and gives the button back when it ends. */
+  private readonly lockTicker: SecondTicker;
   private readonly stateView = new StateView();
   private readonly sceneButtons: SceneButtonsView;
   private readonly results = new ResultView();
@@ -87,11 +99,19 @@ export class ConsoleApp implements Disposable {
   private eventsConnection: EventsConnection;
   /** The first connect needs no telemetry catch-up: start() reads it anyway. */
   private eventsWereConnected = false;
-  private signedIn = false;
-  private actor: string | undefined;
+  /** Who is signed in, with the actions the server allows them; undefined when nobody. */
+  private session: SignedIn | undefined;
+  /** The session the scene list was read with: its `allowed` flags are that session's. */
+  private scenesListedFor: SignedIn | undefined;
   private sessionBusy = false;
-  /** Until the first sign-in or session answer, the page does not know whether its cookie still opens a session. */
+  /** Until the first session answer, the page does not know whether its cookie still opens a session: it shows neither the console nor the form. */
   private sessionKnown = false;
+  /** Why the last sign-in failed, until the next one. */
+  private loginFailure: LoginFailure | undefined;
+  /** Why the login form is back (the session ended), or what it wants first. */
+  private loginNotice: Localised | undefined;
+  private sessionPoller: Poller | undefined;
+  private healthPoller: Poller | undefined;
   private identifyOutcome: IdentifyOutcome | undefined;
   /** Turns "identifying" into "identified" when the time asked for has passed. */
   private identifyTimer: Disposable | undefined;
@@ -119,16 +139,14 @@ export class ConsoleApp implements Disposable {
 
   constructor(private readonly options: ConsoleAppOptions) {
     this.header = new HeaderView(() => void this.signOut());
+    this.loginView = new LoginView((user, password) => void this.signInWith(() => this.options.api.signIn(user, password), 'password'));
     this.sceneButtons = new SceneButtonsView(
       (sceneId) => void this.activate(sceneId),
       () => void this.activate('previous'),
     );
     this.identifyView = new IdentifyView(() => void this.identify());
     this.eventsConnection = options.events.connection;
-    options.root.replaceChildren(
-      this.header.element,
-      this.notices.element,
-      element(
+    this.main = element(
         'main',
         'layout',
         element('div', 'column controls', this.stateView.element, this.sceneButtons.element, this.results.element),
@@ -143,11 +161,13 @@ export class ConsoleApp implements Disposable {
           this.identifyView.element,
           this.auditView.element,
         ),
-      ),
-    );
+      );
+    this.main.hidden = true;
+    options.root.replaceChildren(this.header.element, this.notices.element, this.loginView.element, this.main);
 
     this.telemetryTicker = this.store.add(new SecondTicker(() => this.renderTelemetry(), () => this.serverNow(), options.scheduler));
     this.camerasTicker = this.store.add(new SecondTicker(() => this.renderCameras(), () => this.camerasServerNow(), options.scheduler));
+    this.lockTicker = this.store.add(new SecondTicker(() => this.render(), () => options.elapsed(), options.scheduler));
     this.store.add(options.events.onDidChangeState((state) => this.acceptState(state)));
     this.store.add(
       options.events.onDidChangeCameras((cameras) => {
@@ -176,18 +196,24 @@ export class ConsoleApp implements Disposable {
         this.render();
       }),
     );
+    // A socket refused for want of a session: ask who we are now (a 401 there shows the form), rather than trust a socket's close alone.
+    this.store.add(
+      options.events.onDidRefuse(() => {
+        if (this.session) this.sessionPoller?.runNow();
+      }),
+    );
     this.store.add(listenForHotkeys(window, () => this.chords, (sceneId) => this.onHotkey(sceneId)));
     this.render();
   }
 
-  /** Signs in (if the address carried a code), then keeps health, state, session and audit fresh until disposed. */
+  /** Signs in (if the address carried a code), then keeps session, health, state, audit, telemetry and cameras fresh until disposed. */
   async start(): Promise<void> {
     const { loginCode } = this.options;
-    if (loginCode !== undefined) await this.signIn(loginCode);
-    this.store.add(poll(() => this.refreshHealth(), HEALTH_PERIOD, this.options.scheduler));
+    if (loginCode !== undefined) await this.signInWith(() => this.options.api.signInWithCode(loginCode), 'code');
     // The session poll asks the server first (GET /api/session): the cookie is HttpOnly, and another tab may have signed in or out.
-    const auditPoller = this.store.add(poll(() => this.refreshSessionAndAudit(), AUDIT_PERIOD, this.options.scheduler));
-    this.refreshAuditSoon = () => auditPoller.runNow();
+    this.sessionPoller = this.store.add(poll(() => this.refreshSessionAndAudit(), AUDIT_PERIOD, this.options.scheduler));
+    this.refreshAuditSoon = () => this.sessionPoller?.runNow();
+    this.healthPoller = this.store.add(poll(() => this.refreshHealth(), HEALTH_PERIOD, this.options.scheduler));
     this.telemetryPoller = this.store.add(poll(() => this.refreshTelemetry(), TELEMETRY_PERIOD, this.options.scheduler));
     this.camerasPoller = this.store.add(poll(() => this.refreshCameras(), CAMERAS_PERIOD, this.options.scheduler));
   }
@@ -196,19 +222,20 @@ export class ConsoleApp implements Disposable {
 
   // ---- session ---------------------------------------------------------------------------------
 
-  private async signIn(code: string): Promise<void> {
+  /** A sign-in with the form or the console link's code; one at a time. */
+  private async signInWith(attempt: () => Promise<SessionInfo>, method: SignInMethod): Promise<void> {
+    if (this.sessionBusy) return;
     this.sessionBusy = true;
     this.render();
     try {
-      const { actor } = await this.options.api.signIn(code);
-      this.setSignedIn(true, actor);
-      this.sessionKnown = true;
-      this.notices.set('login', undefined);
+      this.acceptSession(signedInOf(await attempt()));
     } catch (error) {
-      this.setSignedIn(false);
-      const refused = error instanceof ApiError && error.status === 401;
-      this.lastError = refused ? STRINGS.loginFailed.en : messageOf(error);
-      this.notices.set('login', { kind: 'error', text: STRINGS.loginFailed, ...(refused ? {} : { detail: messageOf(error) }) });
+      const failure = loginFailureOf(error, method, this.options.elapsed());
+      this.loginFailure = failure;
+      this.lastError = loginFailureText(failure, this.options.elapsed()).text.en;
+      // A wrong password must not wait in the field for the next person at the desk; a network failure keeps it for the retry.
+      if (failure.kind === 'wrong-credentials' || failure.kind === 'locked') this.loginView.clearPassword();
+      // A refused link says nothing of the cookie: the session poll tells whether an older session still holds.
     } finally {
       this.sessionBusy = false;
       this.render();
@@ -220,43 +247,88 @@ export class ConsoleApp implements Disposable {
     this.render();
     try {
       await this.options.api.signOut();
-      this.setSignedIn(false);
-      this.audit = undefined;
+      this.loginNotice = undefined;
+      this.acceptSession(undefined);
     } catch (error) {
-      this.lastError = messageOf(error);
-      this.notices.set('session', { kind: 'error', text: STRINGS.serverUnreachable, detail: messageOf(error) });
+      if (error instanceof ApiError && error.status === 401) {
+        // Ended already: signed out is what the officer wanted.
+        this.loginNotice = undefined;
+        this.acceptSession(undefined);
+      } else {
+        this.lastError = messageOf(error);
+        // A stale CSRF token (another tab signed in): the session poll fetches the current one; the officer presses again.
+        if (error instanceof ApiError && error.code === 'csrf') this.sessionPoller?.runNow();
+        this.notices.set('session', { kind: 'error', text: error instanceof ApiError && error.status === 0 ? STRINGS.serverUnreachable : STRINGS.serverError, detail: messageOf(error) });
+      }
     } finally {
       this.sessionBusy = false;
       this.render();
     }
   }
 
-  private setSignedIn(signedIn: boolean, actor?: string): void {
-    // Signing in may open what the server refused a signed-out page.
-    if (signedIn && !this.signedIn && this.telemetryProblem.kind === 'signed-out') this.telemetryPoller?.runNow();
-    if (signedIn && !this.signedIn && this.camerasProblem.kind === 'signed-out') this.camerasPoller?.runNow();
-    this.signedIn = signedIn;
-    this.actor = signedIn ? actor : undefined;
-    this.notices.set('session', signedIn ? undefined : { kind: 'info', text: STRINGS.notSignedIn, detail: `${STRINGS.signInHint.vi} / ${STRINGS.signInHint.en}` });
+  /** The server's word on who is signed in (or nobody): the form or the console, and everything the role opens or closes. */
+  private acceptSession(next: SignedIn | undefined): void {
+    this.sessionKnown = true;
+    this.notices.set('session', undefined);
+    if (next) {
+      this.loginFailure = undefined;
+      this.loginNotice = undefined;
+      if (this.lastError !== undefined && this.lastError === STRINGS.loginFailed.en) this.lastError = undefined;
+    }
+    const previous = this.session;
+    if (sameSignedIn(previous, next)) return;
+    this.session = next;
+    if (!next || !may(next, 'audit.read')) {
+      this.audit = undefined;
+      this.auditError = undefined;
+    }
+    if (!next) return;
+    // What the server refused a signed-out page it may give now; the scene list's `allowed` flags are another session's (the health poll reads it again).
+    this.healthPoller?.runNow();
+    if (this.telemetryProblem.kind === 'signed-out') this.telemetryPoller?.runNow();
+    if (this.camerasProblem.kind === 'signed-out') this.camerasPoller?.runNow();
+    this.options.events.reconnectNow();
+    if (may(next, 'audit.read')) this.refreshAuditSoon();
   }
 
-  /** The server refused us: the session ended (server restarted, signed out elsewhere). */
+  /** The server refused us: the session ended (expired, signed out elsewhere, server data reset). The form comes back; the console stays as it was under it. */
   private onUnauthorised(): void {
-    if (this.signedIn) this.notices.set('login', { kind: 'warning', text: STRINGS.sessionEnded });
-    this.setSignedIn(false);
-    this.audit = undefined;
+    if (this.session) this.loginNotice = STRINGS.sessionEnded;
+    this.acceptSession(undefined);
   }
+
+  /** What this session may do with a scene: the server's flags for the session they were read with, else the shared rule. */
+  private sceneAccess = (sceneId: string): SceneAccess => {
+    const scene = this.scenes.find((candidate) => candidate.id === sceneId);
+    // Only known scenes have buttons and hotkeys; an id from nowhere is nobody's to activate.
+    if (!scene) return this.session ? { allowed: false, reason: 'role', needs: [] } : { allowed: false, reason: 'signed-out' };
+    return sceneAccessOf(scene, this.session, this.scenesListedFor);
+  };
 
   // ---- commands --------------------------------------------------------------------------------
 
+  /** A hotkey obeys the rule its button does: a scene the role may not activate is refused here, and the result card says who may. */
   private onHotkey(sceneId: string): void {
-    if (!this.signedIn) {
+    const access = this.sceneAccess(sceneId);
+    if (!access.allowed) {
       this.sceneButtons.flash(sceneId, true);
-      this.notices.set('session', { kind: 'warning', text: STRINGS.signInFirst, detail: `${STRINGS.signInHint.vi} / ${STRINGS.signInHint.en}` });
+      if (access.reason === 'signed-out') {
+        this.loginNotice = STRINGS.signInFirst;
+        this.loginView.focus();
+      } else this.refuse(sceneId, access.needs);
+      this.render();
       return;
     }
     this.sceneButtons.flash(sceneId);
     void this.activate(sceneId);
+  }
+
+  /** A command this page does not send: listed with the others, so the officer reads why nothing happened. */
+  private refuse(target: string, needs: readonly Role[]): void {
+    const now = this.options.elapsed();
+    this.commands.unshift({ sequence: this.nextSequence++, target, startedAt: now, finishedAt: now, outcome: { kind: 'forbidden', needs } });
+    this.commands.splice(COMMANDS_KEPT);
+    this.lastError = STRINGS.forbidden.en;
   }
 
   /** Switches the wall; several commands may be in flight: the server supersedes the older ones (409), and each says so here. */
@@ -275,9 +347,18 @@ export class ConsoleApp implements Disposable {
     } catch (error) {
       command.outcome = failureOf(error);
       this.lastResult = error instanceof ApiError ? (error.body ?? { status: error.status }) : { error: messageOf(error) };
+      const { outcome } = command;
       this.lastError =
-        command.outcome.kind === 'superseded' ? STRINGS.superseded.en : command.outcome.kind === 'unauthorised' ? STRINGS.unauthorised.en : messageOf(error);
-      if (command.outcome.kind === 'unauthorised') this.onUnauthorised();
+        outcome.kind === 'superseded'
+          ? STRINGS.superseded.en
+          : outcome.kind === 'unauthorised'
+            ? STRINGS.unauthorised.en
+            : outcome.kind === 'forbidden' && outcome.csrf
+              ? STRINGS.csrfRefused.en
+              : messageOf(error);
+      if (outcome.kind === 'unauthorised') this.onUnauthorised();
+      // The session's token changed (another tab signed in): fetch the current one, so the next press goes through.
+      if (outcome.kind === 'forbidden' && outcome.csrf) this.sessionPoller?.runNow();
     } finally {
       command.finishedAt = this.options.elapsed();
       this.render();
@@ -308,6 +389,7 @@ export class ConsoleApp implements Disposable {
       this.identifyOutcome = identifyFailureOf(error);
       this.lastError = this.identifyOutcome.kind === 'unauthorised' ? STRINGS.unauthorised.en : messageOf(error);
       if (this.identifyOutcome.kind === 'unauthorised') this.onUnauthorised();
+      if (error instanceof ApiError && error.code === 'csrf') this.sessionPoller?.runNow();
     } finally {
       this.render();
       this.refreshAuditSoon();
@@ -334,7 +416,10 @@ export class ConsoleApp implements Disposable {
   }
 
   private async loadLayout(): Promise<void> {
+    // The flags in the answer are for the session the request went with: the one known now.
+    const listedFor = this.session;
     const [wall, scenes] = await Promise.all([this.options.api.wall(), this.options.api.scenes()]);
+    this.scenesListedFor = listedFor;
     this.applyLayout(wall, scenes);
   }
 
@@ -368,13 +453,19 @@ export class ConsoleApp implements Disposable {
         'layout',
         health.layout.lastError ? { kind: 'error', text: STRINGS.layoutProblem, detail: health.layout.lastError.problems.slice(0, 3).join(' · ') } : undefined,
       );
-      // A reloaded layout can bring other scenes, hotkeys and screens.
-      if (health.layout.version !== this.layoutVersion) {
+      // A reloaded layout can bring other scenes, hotkeys and screens; another session, other `allowed` flags on the scenes.
+      if (health.layout.version !== this.layoutVersion || !sameSignedIn(this.scenesListedFor, this.session)) {
         await this.loadLayout();
         this.layoutVersion = health.layout.version;
       }
       if (this.eventsConnection !== 'connected' || this.state === undefined) this.acceptState(await this.options.api.state());
     } catch (error) {
+      if (error instanceof ApiError && error.status === 401) {
+        // Off loopback every read needs a session: not a server fault, the form says what to do.
+        this.notices.set('server', undefined);
+        this.onUnauthorised();
+        return;
+      }
       const unreachable = error instanceof ApiError && error.status === 0;
       if (unreachable) this.health = undefined;
       this.notices.set('server', { kind: 'error', text: unreachable ? STRINGS.serverUnreachable : STRINGS.serverError, detail: messageOf(error) });
@@ -383,22 +474,12 @@ export class ConsoleApp implements Disposable {
     }
   }
 
-  /** Whether the session cookie still works, and as whom: the page cannot read it, the server can. */
+  /** Whether the session cookie still works, as whom and with which role: the page cannot read it, the server can. */
   private async refreshSession(): Promise<void> {
     try {
-      const { actor } = await this.options.api.session();
-      if (!this.signedIn || this.actor !== actor) {
-        // Still signed in from before (a reload, another tab): a refused old link no longer matters.
-        this.setSignedIn(true, actor);
-        this.notices.set('login', undefined);
-        if (this.lastError === STRINGS.loginFailed.en) this.lastError = undefined;
-      }
-      this.sessionKnown = true;
+      this.acceptSession(signedInOf(await this.options.api.session()));
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) {
-        this.sessionKnown = true;
-        this.onUnauthorised();
-      }
+      if (error instanceof ApiError && error.status === 401) this.onUnauthorised();
       // Unreachable or a server error: the health poll says so; what we knew of the session stands.
     } finally {
       this.render();
@@ -407,7 +488,7 @@ export class ConsoleApp implements Disposable {
 
   private async refreshSessionAndAudit(): Promise<void> {
     await this.refreshSession();
-    if (this.signedIn) await this.refreshAudit();
+    if (may(this.session, 'audit.read')) await this.refreshAudit();
   }
 
   private async refreshAudit(): Promise<void> {
@@ -417,7 +498,7 @@ export class ConsoleApp implements Disposable {
       this.auditError = undefined;
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) this.onUnauthorised();
-      else this.auditError = messageOf(error);
+      else if (this.session) this.auditError = messageOf(error);
     } finally {
       this.render();
     }
@@ -521,24 +602,56 @@ export class ConsoleApp implements Disposable {
 
   private emergency = (sceneId: string): boolean => this.scenes.find((scene) => scene.id === sceneId)?.extends !== undefined;
 
+  /** The form while nobody is signed in, the console while someone is; neither until the server said which. */
+  private renderSessionLayers(): void {
+    const signedOut = this.sessionKnown && !this.session;
+    const showMain = this.session !== undefined;
+    const mainWasHidden = this.main.hidden;
+    const formWasHidden = this.loginView.element.hidden;
+    if (!showMain && !mainWasHidden) this.scrollBeforeSignOut = window.scrollY;
+    this.main.hidden = !showMain;
+    this.loginView.element.hidden = !signedOut;
+    // Back where the officer was when the session ended (same scroll, command history, sections), once the form above is gone:
+    // scrolled before, the browser's scroll anchoring would move the page up by the form's height.
+    if (showMain && mainWasHidden) window.scrollTo(0, this.scrollBeforeSignOut);
+    if (signedOut && formWasHidden) this.loginView.focus();
+    const now = this.options.elapsed();
+    // A lock that has run out is no longer news: the button comes back and the text goes.
+    if (this.loginFailure?.kind === 'locked' && this.loginFailure.until !== undefined && !isLocked(this.loginFailure, now)) this.loginFailure = undefined;
+    const locked = isLocked(this.loginFailure, now);
+    this.loginView.update({
+      busy: this.sessionBusy,
+      locked,
+      failure: this.loginFailure && loginFailureText(this.loginFailure, now),
+      notice: this.loginNotice,
+    });
+    this.lockTicker.running = signedOut && locked;
+  }
+
   private render(): void {
+    const session = this.session;
     this.header.setEvents(this.eventsConnection);
-    this.header.setSession({ signedIn: this.signedIn, ...(this.actor ? { actor: this.actor } : {}), busy: this.sessionBusy || !this.sessionKnown });
+    this.header.setSession({ signedIn: session, busy: this.sessionBusy || !this.sessionKnown });
+    this.renderSessionLayers();
     this.stateView.update({ state: this.state, nameOf: this.nameOf, emergency: this.emergency, clock: this.clock });
     const pendingSceneIds = new Set(this.commands.filter((command) => command.outcome.kind === 'pending').map((command) => command.target));
     this.sceneButtons.update({
       activeSceneId: this.state?.scene.id,
       previousSceneId: this.state?.scene.previous,
       pendingSceneIds,
-      enabled: this.signedIn,
+      access: this.sceneAccess,
+      previousAllowed: may(session, 'scene.previous'),
     });
     this.results.update({ commands: this.commands, nameOf: this.nameOf, clock: this.clock });
-    this.identifyView.update({ outcome: this.identifyOutcome, enabled: this.signedIn, clock: this.clock });
+    // Sections a role cannot use are not shown at all: a viewer has no identify button to wonder about, nor an audit trail to wait for.
+    this.identifyView.element.hidden = !may(session, 'screens.identify');
+    this.identifyView.update({ outcome: this.identifyOutcome, enabled: may(session, 'screens.identify'), clock: this.clock });
     this.screens.update({ health: this.health, outcomes: this.screenOutcomes });
     const telemetry = this.renderTelemetry();
     const cameras = this.renderCameras();
+    this.auditView.element.hidden = !may(session, 'audit.read');
     this.auditView.update(
-      !this.signedIn
+      !session
         ? { kind: 'signed-out' }
         : this.auditError !== undefined && this.audit === undefined
           ? { kind: 'error', message: this.auditError }
@@ -547,8 +660,9 @@ export class ConsoleApp implements Disposable {
             : { kind: 'entries', entries: this.audit, clock: this.clock },
     );
     publishStatus({
-      signedIn: this.signedIn,
-      ...(this.actor ? { actor: this.actor } : {}),
+      signedIn: session ? { actor: session.actor, role: session.role } : null,
+      ...(session ? { actor: session.actor } : {}),
+      loginError: this.loginFailure ? loginFailureText(this.loginFailure, this.options.elapsed()).text.en : null,
       ...(this.state ? { activeScene: this.state.scene.id, version: this.state.scene.version } : {}),
       ...(this.lastResult === undefined ? {} : { lastResult: this.lastResult }),
       ...(this.lastError === undefined ? {} : { lastError: this.lastError }),

@@ -1,12 +1,12 @@
-// The top bar: what this page is, which wall, whether live updates flow, and who is signed in (with the sign-out button).
+// The top bar: what this page is, which wall, whether live updates flow, and who is signed in with which role (with the sign-out button).
 import { bilingual, element } from './dom.ts';
+import { roleName, type SignedIn } from './permissions.ts';
 import type { EventsConnection } from './scene-events.ts';
 import { STRINGS, type Localised } from './strings.ts';
 
 export interface SessionView {
-  readonly signedIn: boolean;
-  readonly actor?: string;
-  /** Signing in or out right now. */
+  readonly signedIn: SignedIn | undefined;
+  /** Signing in or out right now, or not yet known. */
   readonly busy: boolean;
 }
 
@@ -39,12 +39,16 @@ export class HeaderView {
     this.events.replaceChildren(element('span', 'dot'), bilingual(text));
   }
 
-  setSession(session: SessionView): void {
-    this.session.dataset.state = session.signedIn ? 'signed-in' : 'signed-out';
-    if (session.busy && !session.signedIn) this.session.replaceChildren(bilingual(STRINGS.signingIn));
-    else if (session.signedIn) this.session.replaceChildren(bilingual(STRINGS.signedInAs), session.actor ? element('code', 'actor', session.actor) : '');
-    else this.session.replaceChildren(bilingual(STRINGS.notSignedIn));
-    this.signOutButton.hidden = !session.signedIn;
-    this.signOutButton.disabled = session.busy;
+  setSession({ signedIn, busy }: SessionView): void {
+    this.session.dataset.state = signedIn ? 'signed-in' : 'signed-out';
+    if (busy && !signedIn) this.session.replaceChildren(bilingual(STRINGS.signingIn));
+    else if (signedIn) {
+      const role = element('span', 'role', bilingual(roleName(signedIn.role)));
+      role.dataset.role = signedIn.role;
+      role.title = `${STRINGS.role.vi} / ${STRINGS.role.en}`;
+      this.session.replaceChildren(bilingual(STRINGS.signedInAs), element('code', 'actor', signedIn.actor), role);
+    } else this.session.replaceChildren(bilingual(STRINGS.notSignedIn));
+    this.signOutButton.hidden = !signedIn;
+    this.signOutButton.disabled = busy;
   }
 }

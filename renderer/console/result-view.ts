@@ -2,7 +2,8 @@
 import type { ScreenOutcome } from './api.ts';
 import type { CommandOutcome } from './command-outcome.ts';
 import { bilingual, element } from './dom.ts';
-import { STRINGS, type Localised } from './strings.ts';
+import { needsText } from './permissions.ts';
+import { bilingualText, STRINGS, type Localised } from './strings.ts';
 import type { WallClock } from './wall-time.ts';
 
 export interface CommandRecord {
@@ -74,6 +75,12 @@ export class ResultView {
         row.append(element('div', 'result-head', element('span', 'mark', '✕'), bilingual(STRINGS.unauthorised), element('span', 'target', targetName.vi)));
         row.append(element('div', 'result-meta', `${STRINGS.signInHint.vi} / ${STRINGS.signInHint.en}`));
         break;
+      case 'forbidden': {
+        const why = forbiddenReason(outcome);
+        row.append(element('div', 'result-head', element('span', 'mark', '✕'), bilingual(outcome.csrf ? STRINGS.csrfRefused : STRINGS.forbidden), element('span', 'target', targetName.vi)));
+        if (why) row.append(element('div', 'result-meta error-message', why));
+        break;
+      }
       case 'failed':
         row.append(
           element('div', 'result-head', element('span', 'mark', '✕'), bilingual(outcome.status === 0 ? STRINGS.serverUnreachable : STRINGS.commandFailed), element('span', 'target', targetName.vi)),
@@ -94,12 +101,20 @@ export class ResultView {
           ? ['↷', bilingual(STRINGS.superseded), targetName.vi]
           : outcome.kind === 'unauthorised'
             ? ['✕', bilingual(STRINGS.unauthorised), targetName.vi]
-            : outcome.kind === 'failed'
-              ? ['✕', bilingual(STRINGS.commandFailed), `${targetName.vi}: ${outcome.message}`]
-              : ['', element('span'), ''];
+            : outcome.kind === 'forbidden'
+              ? ['✕', bilingual(outcome.csrf ? STRINGS.csrfRefused : STRINGS.forbidden), [targetName.vi, forbiddenReason(outcome)].filter(Boolean).join(': ')]
+              : outcome.kind === 'failed'
+                ? ['✕', bilingual(STRINGS.commandFailed), `${targetName.vi}: ${outcome.message}`]
+                : ['', element('span'), ''];
     row.append(element('div', 'result-head', element('span', 'mark', mark), text, element('span', 'target', summary)));
     return row;
   }
+}
+
+/** Who may, when this page refused the command itself; else the server's own words (they name the rule it applied). */
+function forbiddenReason(outcome: Extract<CommandOutcome, { kind: 'forbidden' }>): string {
+  if (outcome.needs && outcome.needs.length > 0) return bilingualText(needsText(outcome.needs));
+  return outcome.message ?? '';
 }
 
 /** "Đã chuyển sang Lũ lụt / Switched to Flood". */

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Disposable } from '../../common/contract/events.ts';
 import { ManualScheduler } from '../../common/contract/manual-scheduler.ts';
-import { MemoryNetwork, type Connection } from '../../common/contract/transport.ts';
+import { CloseCode, MemoryNetwork, type Connection } from '../../common/contract/transport.ts';
 import type { CamerasState, SceneState, TelemetryState } from './api.ts';
 import { parseEventMessage, SceneEvents, type EventsConnection } from './scene-events.ts';
 
@@ -143,6 +143,31 @@ describe('SceneEvents', () => {
     expect(states.map((value) => value.scene.id)).toEqual(['normal', 'epidemic']);
     expect(telemetries).toEqual([]);
     expect(cameraStates).toEqual([]);
+  });
+
+  it('says when the server refuses the socket for want of a session, and reconnects at once after a sign-in', async () => {
+    const { network, scheduler, events, server } = setup();
+    const refusals: number[] = [];
+    events.onDidRefuse(() => refusals.push(scheduler.now()));
+    await settle();
+    // A session that ended: the server closes the socket with 4401 (a drop, 1006, is no refusal).
+    server[0]!.close(CloseCode.unauthorised, 'credentials ended');
+    await settle();
+    expect(refusals).toHaveLength(1);
+    expect(events.connection).toBe('disconnected');
+    network.dropAll();
+    await settle();
+    expect(refusals).toHaveLength(1);
+    // Signed in again: no waiting out the backoff.
+    events.reconnectNow();
+    await settle();
+    expect(events.connection).toBe('connected');
+    expect(server).toHaveLength(2);
+    // Connected, nothing waits to retry: a second call opens no second socket.
+    events.reconnectNow();
+    await settle();
+    expect(server).toHaveLength(2);
+    expect(scheduler.pending).toBe(0);
   });
 
   it('stops reconnecting once disposed', async () => {

@@ -1,7 +1,7 @@
 // The server's /api/events socket: the scene state on connect and at every commit, the telemetry state when a series turns stale or fresh or a broker's state changes, the cameras state when a feed changes state; reconnecting with backoff.
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../../common/contract/backoff.ts';
 import { DisposableStore, Emitter, type Disposable, type Scheduler } from '../../common/contract/events.ts';
-import type { ClientTransport } from '../../common/contract/transport.ts';
+import { CloseCode, type ClientTransport } from '../../common/contract/transport.ts';
 import type { CamerasState, SceneState, TelemetryState } from './api.ts';
 import { camerasStateOf } from './camera-state.ts';
 import { telemetryStateOf } from './telemetry-state.ts';
@@ -48,6 +48,7 @@ export class SceneEvents implements Disposable {
   private readonly telemetryEmitter = new Emitter<TelemetryState>();
   private readonly camerasEmitter = new Emitter<CamerasState>();
   private readonly connectionEmitter = new Emitter<EventsConnection>();
+  private readonly refusedEmitter = new Emitter<void>();
   /** Every state message, the first one right after each (re)connect. */
   readonly onDidChangeState = this.stateEmitter.event;
   /** Every telemetry message: sent on changes only, so a page that (re)connects reads GET /api/telemetry for the rest. */
@@ -55,6 +56,8 @@ export class SceneEvents implements Disposable {
   /** Every cameras message: sent when a feed changes state only (the rates move on without one), so the page also reads GET /api/cameras. */
   readonly onDidChangeCameras = this.camerasEmitter.event;
   readonly onDidChangeConnection = this.connectionEmitter.event;
+  /** The server closed the socket for want of a session (never signed in, or it ended): the page should ask who it is. */
+  readonly onDidRefuse = this.refusedEmitter.event;
   /** The listeners of the current socket only: a reconnect loop must not pile them up. */
   private subscriptions: DisposableStore | undefined;
   private connectionState: EventsConnection = 'connecting';
@@ -82,6 +85,8 @@ export class SceneEvents implements Disposable {
   }
 
   private connect(): void {
+    // Set only while waiting to retry: reconnectNow must not open a second socket beside one opening.
+    this.retry = undefined;
     if (this.disposed) return;
     const opening = this.transport.connect();
     const subscriptions = new DisposableStore();
@@ -102,15 +107,25 @@ export class SceneEvents implements Disposable {
       }),
     );
     subscriptions.add(
-      opening.onDidClose(() => {
+      opening.onDidClose(({ code }) => {
         subscriptions.dispose();
         this.subscriptions = undefined;
         this.close = undefined;
         if (this.disposed) return;
         this.setConnection('disconnected');
         this.retry = this.scheduler.setTimeout(() => this.connect(), backoffDelay(this.attempt++, this.scheduler.random, this.backoff));
+        if (code === CloseCode.unauthorised) this.refusedEmitter.fire();
       }),
     );
+  }
+
+  /** Reconnects at once if the socket is down and waiting to retry: a sign-in just opened what the server refused. */
+  reconnectNow(): void {
+    if (this.disposed || !this.retry) return;
+    this.retry.dispose();
+    this.retry = undefined;
+    this.attempt = 0;
+    this.connect();
   }
 
   dispose(): void {
@@ -122,5 +137,6 @@ export class SceneEvents implements Disposable {
     this.telemetryEmitter.dispose();
     this.camerasEmitter.dispose();
     this.connectionEmitter.dispose();
+    this.refusedEmitter.dispose();
   }
 }

@@ -1,4 +1,5 @@
 // window.__IOC_WALL_CONSOLE__: what the console knows and last did, for end-to-end tests and an operator with the devtools open.
+import type { ClientRole } from '../../common/contract/roles.ts';
 import type { BrokerStatus } from './api.ts';
 import type { CameraState, GatewayStatus } from './camera-state.ts';
 import type { CameraViewModel } from './camera-view.ts';
@@ -7,8 +8,12 @@ import type { EventsConnection } from './scene-events.ts';
 import type { TelemetryViewModel } from './telemetry-view.ts';
 
 export interface ConsoleStatus {
-  signedIn: boolean;
+  /** Who is signed in and as what; null while nobody is (the login form is shown). */
+  signedIn: { actor: string; role: ClientRole } | null;
+  /** The signed-in actor again (as before roles), absent while nobody is. */
   actor?: string;
+  /** What the login form says about the last failed sign-in (English), null when nothing failed. */
+  loginError: string | null;
   activeScene?: string;
   version?: number;
   /** The last answer to a command from this page: the switch outcome, or the error body. */

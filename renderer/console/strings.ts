@@ -1,4 +1,5 @@
 // Every word the console says, Vietnamese first and English second, in one place.
+import type { ClientRole } from '../../common/contract/roles.ts';
 
 /** A text in the console's two languages. */
 export interface Localised {
@@ -17,14 +18,26 @@ export const STRINGS = {
   signOut: { vi: 'Đăng xuất', en: 'Sign out' },
   notSignedIn: { vi: 'Chưa đăng nhập', en: 'Not signed in' },
   signInHint: {
-    vi: 'Chỉ xem: mở liên kết đăng nhập mà máy chủ in ra khi khởi động (…/console#login=…); mỗi liên kết dùng một lần, trong 10 phút',
-    en: 'Read only: open the sign-in link the server prints at start-up (…/console#login=…); each link works once, for 10 minutes',
+    vi: 'Đăng nhập bằng tên và mật khẩu, hoặc mở liên kết mà máy chủ in ra khi khởi động (…/console#login=…; mỗi liên kết dùng một lần, trong 10 phút)',
+    en: 'Sign in with your user name and password, or open the link the server prints at start-up (…/console#login=…; each link works once, for 10 minutes)',
   },
   loginFailed: {
-    vi: 'Mã đăng nhập sai, đã dùng hoặc hết hạn — khởi động lại máy chủ để có liên kết mới',
-    en: 'Login code wrong, used or expired — restart the server for a new link',
+    vi: 'Mã đăng nhập sai, đã dùng hoặc hết hạn — đăng nhập bằng tên và mật khẩu, hoặc khởi động lại máy chủ để có liên kết mới',
+    en: 'Login code wrong, used or expired — sign in with your user name and password, or restart the server for a new link',
   },
-  sessionEnded: { vi: 'Phiên đăng nhập đã hết', en: 'The session has ended' },
+  sessionEnded: { vi: 'Phiên đăng nhập đã hết, hãy đăng nhập lại', en: 'The session has ended: sign in again' },
+  signIn: { vi: 'Đăng nhập', en: 'Sign in' },
+  userName: { vi: 'Tên đăng nhập', en: 'User name' },
+  password: { vi: 'Mật khẩu', en: 'Password' },
+  wrongCredentials: { vi: 'Sai tên đăng nhập hoặc mật khẩu', en: 'Wrong user name or password' },
+  role: { vi: 'Vai trò', en: 'Role' },
+  needs: { vi: 'cần', en: 'needs' },
+  or: { vi: 'hoặc', en: 'or' },
+  forbidden: { vi: 'Không đủ quyền: lệnh không được thực hiện', en: 'Not allowed: the command was not carried out' },
+  csrfRefused: {
+    vi: 'Phiên đăng nhập vừa đổi (đăng nhập ở thẻ khác?): lệnh không được thực hiện, hãy bấm lại',
+    en: 'The session just changed (signed in in another tab?): the command was not carried out, press again',
+  },
   activeScene: { vi: 'Cảnh đang hiển thị', en: 'Active scene' },
   version: { vi: 'phiên bản', en: 'version' },
   committedAt: { vi: 'lúc', en: 'at' },
@@ -119,5 +132,32 @@ export const STRINGS = {
   camerasSignIn: { vi: 'Đăng nhập để xem tình trạng camera', en: 'Sign in to see camera health' },
 } satisfies Record<string, Localised>;
 
+/** Each role by its name in the duty room. */
+export const ROLE_NAMES = {
+  viewer: { vi: 'Người xem', en: 'Viewer' },
+  operator: { vi: 'Điều hành viên', en: 'Operator' },
+  technician: { vi: 'Kỹ thuật viên', en: 'Technician' },
+  'duty-officer': { vi: 'Trực ban', en: 'Duty officer' },
+  admin: { vi: 'Quản trị', en: 'Admin' },
+  display: { vi: 'Màn hình', en: 'Display' },
+} as const satisfies Record<ClientRole, Localised>;
+
 /** "vi / en" on one line, for titles and plain text. */
 export const bilingualText = (text: Localised): string => `${text.vi} / ${text.en}`;
+
+/** "Tạm khóa …: thử lại sau 12 phút / Locked …: try again in 12 min", after repeated failed sign-ins (without a figure when the server gave none). */
+export function signInLocked(minutes: number | undefined): Localised {
+  return {
+    vi: `Tạm khóa vì đăng nhập sai nhiều lần: thử lại sau ${minutes === undefined ? 'ít phút' : `${minutes} phút`}`,
+    en: `Locked after repeated failed sign-ins: try again in ${minutes === undefined ? 'a few minutes' : `${minutes} min`}`,
+  };
+}
+
+/** "cần Trực ban / needs Duty officer", "cần Điều hành viên, Kỹ thuật viên hoặc Trực ban / needs Operator, Technician or Duty officer". */
+export function needsRoles(roles: readonly Localised[]): Localised {
+  const list = (language: keyof Localised): string => {
+    const names = roles.map((role) => role[language]);
+    return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} ${STRINGS.or[language]} ${names.at(-1)}`;
+  };
+  return { vi: `${STRINGS.needs.vi} ${list('vi')}`, en: `${STRINGS.needs.en} ${list('en')}` };
+}

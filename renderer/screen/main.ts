@@ -1,4 +1,4 @@
-// Entry of the screen page: reads the screen id, connects the bridge, loads the fonts, starts pixi, hands over to ScreenApp.
+// Entry of the screen page: reads the screen id (and takes the display token out of the address), connects the bridge, loads the fonts, starts pixi, hands over to ScreenApp.
 // Under the server's CSP (no 'unsafe-eval') pixi must use its precompiled shaders: this import comes before anything creates a renderer.
 import 'pixi.js/unsafe-eval';
 import './page.css';
@@ -6,6 +6,7 @@ import { connectWallBridge, type WallBridge } from '../../common/contract/bridge
 import { BRIDGE_PATH } from '../../common/contract/messages.ts';
 import { webSocketTransport } from '../../common/contract/transport.ts';
 import { browserScheduler } from './browser-scheduler.ts';
+import { DisplayAccess, exchangeDisplayToken, readDisplayToken } from './display-access.ts';
 import { loadFonts } from './fonts.ts';
 import { ScreenApp } from './screen-app.ts';
 import { screenIdFromPath } from './screen-id.ts';
@@ -25,15 +26,25 @@ function showFatal(error: unknown): void {
   document.body.replaceChildren(message);
 }
 
+// First thing, before any await: the display token must not stay in the address bar, the history or a screenshot of the kiosk.
+const displayToken = readDisplayToken(location.hash);
+if (displayToken.token !== undefined) history.replaceState(history.state, '', `${location.pathname}${location.search}${displayToken.rest}`);
+
 async function start(): Promise<void> {
   const screenId = screenIdFromPath(location.pathname);
   const scheduler = browserScheduler();
   const values = new SeriesStore();
   let bridge: WallBridge | undefined;
+  let access: DisplayAccess | undefined;
   if (screenId !== undefined) {
+    // The token (if the address had one) buys the session cookie before the bridge's first socket; the socket's refusals come back through it.
+    access = new DisplayAccess(
+      webSocketTransport(bridgeUrl(), (url) => new WebSocket(url)),
+      { token: displayToken.token, exchange: (token) => exchangeDisplayToken(token, screenId) },
+    );
     // Connect first: the assignment and values travel while the fonts load and pixi starts.
     bridge = connectWallBridge({
-      transport: webSocketTransport(bridgeUrl(), (url) => new WebSocket(url)),
+      transport: access.transport,
       screens: [screenId],
       client: 'screen',
       scheduler,
@@ -43,12 +54,13 @@ async function start(): Promise<void> {
   const fonts = loadFonts();
   const app = await startApplication(COLOURS.background);
   const fontsReady = await fonts;
-  const screen = new ScreenApp({ app, bridge, screenId, values, fontsReady, scheduler, reload: () => location.reload() });
+  const screen = new ScreenApp({ app, bridge, screenId, values, fontsReady, scheduler, reload: () => location.reload(), ...(access ? { access } : {}) });
   window.addEventListener(
     'pagehide',
     () => {
       screen.dispose();
       bridge?.dispose();
+      access?.dispose();
       values.dispose();
       app.destroy(true, { children: true });
     },

@@ -12,7 +12,8 @@ import { ImageCache } from './image-cache.ts';
 import { browserFrameClock, RenderLoop } from './render-loop.ts';
 import { SecondTicker } from './second-ticker.ts';
 import type { SeriesStore } from './series-store.ts';
-import { DisconnectedBadge, noScreenIdSlate, unknownScreenSlate, waitingSlate, type Slate } from './slates.ts';
+import type { DisplayAccessView } from './display-access.ts';
+import { DisconnectedBadge, displayTokenSlate, noScreenIdSlate, unknownScreenSlate, waitingSlate, type Slate } from './slates.ts';
 import { appendBounded, SwitchTracker, type BuildOrder, type DueFlip } from './scene-switch.ts';
 import { collectTexts, publishStatus, type BuildRecord, type CameraReport, type FlipRecord, type ScreenStatus } from './status.ts';
 import { OffscreenWarmer } from './warm-up.ts';
@@ -32,6 +33,8 @@ export interface ScreenAppOptions {
   readonly fontsReady: boolean;
   readonly scheduler: Scheduler;
   readonly reload: () => void;
+  /** Whether the server lets this page in (display token refused, or needed); absent: it always does. */
+  readonly access?: DisplayAccessView;
 }
 
 type Content = { readonly kind: 'scene'; readonly compositor: ScreenCompositor } | { readonly kind: 'slate'; readonly slate: Slate };
@@ -146,6 +149,7 @@ export class ScreenApp implements Disposable {
       );
       this.subscriptions.add(options.values.onDidChange((changed) => this.valuesChanged(changed)));
     }
+    if (options.access) this.subscriptions.add(options.access.onDidChange(() => this.accessChanged()));
     if (bridge && options.screenId !== undefined) {
       const screen = options.screenId;
       this.health = new HealthReporter(
@@ -252,6 +256,8 @@ export class ScreenApp implements Disposable {
       return { content: { kind: 'slate', slate: made }, state, mounted: undefined, visibility };
     };
     if (screenId === undefined) return slate(noScreenIdSlate(slateOptions), 'unknown-screen');
+    const refusal = this.refusal();
+    if (refusal) return slate(displayTokenSlate(refusal, screenId, slateOptions), refusal);
     if (!assignment) return slate(waitingSlate(screenId, slateOptions), 'waiting');
     const assigned = assignment.screens.find((screen) => (screen.known ? screen.geometry.id : screen.id) === screenId);
     if (!assigned?.known) return slate(unknownScreenSlate(screenId, assigned?.knownScreens ?? [], slateOptions), 'unknown-screen');
@@ -492,6 +498,25 @@ export class ScreenApp implements Disposable {
     if (this.content?.kind === 'scene' && this.content.compositor.updateValues(changed)) this.loop.invalidate();
     // A scene waiting for its commit shows the latest values when it flips.
     for (const { content } of this.switches.builds) if (content.kind === 'scene') content.compositor.updateValues(changed);
+  }
+
+  /** Why the server does not let this page in, if it does not. */
+  private refusal(): 'token-invalid' | 'token-needed' | undefined {
+    const state = this.options.access?.state;
+    return state === 'token-invalid' || state === 'token-needed' ? state : undefined;
+  }
+
+  /**
+   * Refused: the slate says why, over whatever was shown (a revoked display must not keep showing the wall), and a
+   * switch waiting for its commit must not flip over it. Let in again: the assignment every admitted socket starts
+   * with redraws the screen.
+   */
+  private accessChanged(): void {
+    if (this.disposed) return;
+    if (this.refusal() && this.state !== this.refusal()) {
+      this.switches.reset();
+      this.show();
+    } else this.publish();
   }
 
   private setConnection(state: BridgeState): void {

@@ -6,7 +6,7 @@ import type { ScreenGeometry } from '../../common/wall/geometry.ts';
 import type { Viewport } from './compositor.ts';
 import { bilingual, type Languages, type Localised } from './format.ts';
 import { compose, mountedTransform, toMatrix } from './slice-transform.ts';
-import { STRINGS, unknownScreen } from './strings.ts';
+import { DISPLAY_TOKEN_TITLES, displayTokenHint, STRINGS, unknownScreen } from './strings.ts';
 import { createText, setText } from './text.ts';
 import { COLOURS } from './theme.ts';
 import { destroySubtree } from './destroy.ts';
@@ -139,6 +139,27 @@ export function noScreenIdSlate(options: SlateOptions): Slate {
     options,
     [...bilingualLines(STRINGS.noScreenId, options, unit * 0.065, COLOURS.warning), ...bilingualLines(STRINGS.noScreenIdHint, options, unit * 0.04, COLOURS.textPrimary)],
     COLOURS.warning,
+  );
+}
+
+/** The server will not let this page in: the token of its address was refused, or it had none. The screen's id, why, and the command that prints its URL. */
+export function displayTokenSlate(kind: keyof typeof DISPLAY_TOKEN_TITLES, screenId: string, options: SlateOptions): Slate {
+  const unit = Math.min(options.viewport.height, options.viewport.width * 0.5625);
+  const accent = kind === 'token-invalid' ? COLOURS.error : COLOURS.warning;
+  const hint = displayTokenHint(kind);
+  const { primary, secondary } = options.languages;
+  return new FullSlate(
+    options,
+    [
+      lineOf(screenId, options, unit * 0.14, 700, COLOURS.textPrimary),
+      ...bilingualLines(DISPLAY_TOKEN_TITLES[kind], options, unit * 0.065, accent),
+      createText(hint[primary], { size: unit * 0.034, weight: 400, colour: COLOURS.textPrimary, wrap: true, maxWidth: options.viewport.width * 0.8, align: 'center', resolution: options.resolution }),
+      ...(secondary
+        ? [createText(hint[secondary], { size: unit * 0.028, weight: 400, colour: COLOURS.textSecondary, wrap: true, maxWidth: options.viewport.width * 0.8, align: 'center', resolution: options.resolution })]
+        : []),
+      lineOf(`ioc-wall display-url ${screenId}`, options, unit * 0.045, 700, accent),
+    ],
+    accent,
   );
 }
 

@@ -51,7 +51,8 @@ export interface CameraReport {
 
 export interface ScreenStatus {
   screen: string;
-  state: 'waiting' | 'assigned' | 'unknown-screen';
+  /** `token-invalid`: the display token of the address was refused; `token-needed`: the bridge refused a page without a display session. */
+  state: 'waiting' | 'assigned' | 'unknown-screen' | 'token-invalid' | 'token-needed';
   connection: BridgeState;
   layoutVersion?: number;
   sceneId?: string;

@@ -32,6 +32,24 @@ export function unsupportedCodec(mimeType: string): Localised {
   return { vi: `Trình duyệt không giải mã được ${mimeType}`, en: `The browser cannot decode ${mimeType}` };
 }
 
+export const DISPLAY_TOKEN_TITLES = {
+  'token-invalid': { vi: 'Mã hiển thị không hợp lệ', en: 'Invalid display token' },
+  'token-needed': { vi: 'Cần mã hiển thị', en: 'Display token needed' },
+} as const satisfies Record<string, Localised>;
+
+/** What to do about a refused or missing display token: the command that prints this screen's URL, run on the server. */
+export function displayTokenHint(kind: keyof typeof DISPLAY_TOKEN_TITLES): Localised {
+  return kind === 'token-invalid'
+    ? {
+        vi: 'Mã trong địa chỉ đã bị thu hồi, hết hạn hoặc dành cho màn hình khác. Trên máy chủ, chạy lệnh dưới đây rồi mở địa chỉ mới nó in ra:',
+        en: 'The token in the address was revoked, has expired or is for another screen. On the server, run the command below and open the new URL it prints:',
+      }
+    : {
+        vi: 'Máy chủ chỉ nhận màn hình có mã hiển thị. Trên máy chủ, chạy lệnh dưới đây rồi mở địa chỉ nó in ra:',
+        en: 'The server admits only screens with a display token. On the server, run the command below and open the URL it prints:',
+      };
+}
+
 export function unknownScreen(id: string): Localised {
   return { vi: `Màn hình ${id} không có trong bố cục`, en: `Screen ${id} is not in the layout` };
 }
