@@ -1,5 +1,6 @@
 // Layout file format ioc-wall/layout@1: the zod schemas that are the single source of truth for the model and its JSON Schema.
 import { z } from 'zod';
+import { DEFAULT_SCENE_ROLES, ROLES } from '../contract/roles.ts';
 import { DEFAULT_STALE_FACTOR, TelemetrySchema } from '../telemetry/schema.ts';
 import { durationMilliseconds } from './duration.ts';
 import { DURATION_PATTERN, SERIES_ID_PATTERN } from './patterns.ts';
@@ -301,6 +302,11 @@ export const SceneSchema = z.strictObject({
     .regex(ACCELERATOR_PATTERN, 'must be an Electron accelerator such as F2 or Ctrl+Shift+1')
     .optional(),
   extends: lowerId.optional().meta({ description: 'Scene whose placements are inherited' }),
+  roles: z
+    .array(z.enum(ROLES))
+    .min(1, 'name at least one role, or leave roles out')
+    .optional()
+    .meta({ description: `Who may activate this scene (admin always may); default: ${DEFAULT_SCENE_ROLES.join(', ')}` }),
   remove: z.array(lowerId).default([]).meta({ description: 'Inherited panels to drop' }),
   placements: z.array(PlacementSchema).default([]).meta({ description: 'Drawn in list order, later on top' }),
 });
