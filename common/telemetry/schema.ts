@@ -1,5 +1,6 @@
 // The telemetry section of a layout (brokers, subscriptions, decoders) and what decoding yields: pure, shared by the validator, main and the drivers.
 import { z } from 'zod';
+import { ROLES } from '../contract/roles.ts';
 import { DURATION_PATTERN, SERIES_ID_PATTERN as SERIES_PATTERN } from '../wall/patterns.ts';
 import { JsonPathError, parseJsonPath } from './json-path.ts';
 import { SecretReferenceSchema } from '../wall/secret-reference.ts';
@@ -144,6 +145,31 @@ const brokerUrl = z
   })
   .meta({ description: 'mqtt://, mqtts://, ws:// or wss:// with host and port, no credentials' });
 
+/** A topic name the wall publishes to or listens on: no wildcards, not a broker's own ($SYS ...). */
+const plainTopic = z
+  .string()
+  .superRefine((topic, context) => {
+    if (topic.length === 0) context.addIssue({ code: 'custom', message: 'a topic must not be empty' });
+    else if (/[+#]/.test(topic)) context.addIssue({ code: 'custom', message: `'${topic}' is a topic filter: a command topic is one plain topic, without '+' or '#'` });
+    else if (topic.startsWith('$')) context.addIssue({ code: 'custom', message: `'${topic}' starts with '$', which brokers keep for themselves ($SYS ...)` });
+    else if (topic.includes('\u0000')) context.addIssue({ code: 'custom', message: 'a topic must not contain the null character U+0000' });
+  })
+  .meta({ description: 'A plain MQTT topic (no + or #)' });
+
+export const CommandIdentitySchema = z
+  .strictObject({
+    name: lowerId.meta({ description: 'Audited as mqtt:<broker id>:<name>' }),
+    role: z.enum(ROLES).meta({ description: "The role commands act with; a scene's roles decide what it may activate" }),
+  })
+  .meta({ description: 'Who the commands of this broker act as' });
+
+export const CommandsSchema = z
+  .strictObject({
+    topic: plainTopic.optional().meta({ description: 'Where commands arrive (QoS 1), e.g. {"scene": "flood"}; default ioc-wall/<wall id>/command' }),
+    identity: CommandIdentitySchema,
+  })
+  .meta({ description: 'Scene commands over MQTT: opt-in; the wall also publishes its scene, retained, on ioc-wall/<wall id>/state' });
+
 export const BrokerSchema = z
   .strictObject({
     id: lowerId,
@@ -165,6 +191,7 @@ export const BrokerSchema = z
       .strictObject({ first: duration.default('1s'), maximum: duration.default('30s') })
       .default({ first: '1s', maximum: '30s' })
       .meta({ description: 'Backoff between reconnection attempts: first delay, doubling up to maximum' }),
+    commands: CommandsSchema.optional(),
   })
   .meta({ description: 'An MQTT broker the wall subscribes to' });
 
@@ -189,12 +216,31 @@ export const SubscriptionSchema = z
   })
   .meta({ description: 'Topic filter -> series, with a decoder' });
 
+export const EmbeddedClientSchema = z
+  .strictObject({
+    username: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1 to 64 letters, digits, _, . or -'),
+    password: SecretReferenceSchema,
+    publish: z.array(topicFilter).min(1, 'name at least one topic filter').meta({ description: 'Topic filters it may publish to (the command topic only if one covers it)' }),
+  })
+  .meta({ description: 'A client the embedded broker knows by name and password' });
+
+export const EmbeddedSchema = z
+  .strictObject({
+    commands: CommandsSchema.optional(),
+    clients: z.array(EmbeddedClientSchema).default([]),
+  })
+  .meta({
+    description:
+      'The embedded broker (used when no broker is named, and in demo mode): scene commands, and named clients. Clients without a name may publish anything but the command and state topics',
+  });
+
 export const DEFAULT_STALE_FACTOR = 3;
 
 export const TelemetrySchema = z
   .strictObject({
     brokers: z.array(BrokerSchema).default([]).meta({ description: 'None: serve starts an embedded broker on 127.0.0.1' }),
     subscriptions: z.array(SubscriptionSchema).default([]),
+    embedded: EmbeddedSchema.optional(),
     staleFactor: z
       .number()
       .min(1, 'must be 1 or more')
@@ -204,6 +250,10 @@ export const TelemetrySchema = z
   .meta({ description: 'Live telemetry over MQTT' });
 
 export type Broker = z.output<typeof BrokerSchema>;
+export type Commands = z.output<typeof CommandsSchema>;
+export type CommandIdentity = z.output<typeof CommandIdentitySchema>;
+export type Embedded = z.output<typeof EmbeddedSchema>;
+export type EmbeddedClient = z.output<typeof EmbeddedClientSchema>;
 export type Subscription = z.output<typeof SubscriptionSchema>;
 export type Telemetry = z.output<typeof TelemetrySchema>;
 export type DecoderOptions = z.output<typeof DecoderSchema>;
@@ -219,4 +269,14 @@ export function templatesOf(decoder: DecoderOptions): string[] {
     case 'ngsi-ld':
       return Object.values(decoder.attributes);
   }
+}
+
+/** Where a wall takes scene commands on a broker: the configured topic, else ioc-wall/<wall id>/command. */
+export function commandTopicOf(wallId: string, commands: Pick<Commands, 'topic'>): string {
+  return commands.topic ?? `ioc-wall/${wallId}/command`;
+}
+
+/** Where a wall publishes its scene, retained: {"scene": id, "version": n, "committedAt": ms}. */
+export function stateTopicOf(wallId: string): string {
+  return `ioc-wall/${wallId}/state`;
 }

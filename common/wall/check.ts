@@ -10,7 +10,9 @@ import {
   screenGeometry,
   sliceOf,
 } from './geometry.ts';
-import type { Broker, Subscription } from '../telemetry/schema.ts';
+import { allows } from '../contract/roles.ts';
+import { commandTopicOf, stateTopicOf, type Broker, type CommandIdentity, type Commands, type Embedded, type Subscription } from '../telemetry/schema.ts';
+import { compileTopicFilter } from '../telemetry/topic-filter.ts';
 import { compileSeriesTemplate } from '../telemetry/template.ts';
 import type { RawProblem } from './issues.ts';
 import { formatPath, type PathSegment } from './problems.ts';
@@ -35,6 +37,8 @@ export interface CheckInput {
     readonly brokers: readonly (Broker | undefined)[];
     readonly brokerIds: ReadonlySet<string>;
     readonly subscriptions: readonly (Subscription | undefined)[];
+    /** sources.telemetry.embedded, when given and valid. */
+    readonly embedded?: Embedded | undefined;
   };
   /** sources.cameras item by item, with the ids as written. */
   readonly cameras: { readonly items: readonly (Camera | undefined)[]; readonly ids: ReadonlySet<string> };
@@ -298,6 +302,52 @@ function checkTelemetry(findings: Findings, telemetry: NonNullable<CheckInput['t
   });
 }
 
+/** Scene commands over MQTT: the command topic is not the state topic, and the identity can do something. */
+function checkCommands(findings: Findings, path: readonly PathSegment[], commands: Commands, wallId: string | undefined): void {
+  if (wallId !== undefined && commandTopicOf(wallId, commands) === stateTopicOf(wallId)) {
+    findings.error([...path, 'topic'], `'${stateTopicOf(wallId)}' is where the wall publishes its state: take another command topic, or leave topic out for ioc-wall/${wallId}/command`);
+  }
+  checkIdentity(findings, [...path, 'identity'], commands.identity);
+}
+
+function checkIdentity(findings: Findings, path: readonly PathSegment[], identity: CommandIdentity): void {
+  if (!allows(identity.role, 'scene.activate')) findings.warning([...path, 'role'], `role '${identity.role}' may activate no scene: every command will be refused`);
+}
+
+/** The embedded broker's clients: unique names, and someone able to send the commands it takes. */
+function checkEmbedded(findings: Findings, embedded: Embedded, wallId: string | undefined, brokersNamed: boolean): void {
+  const path = ['sources', 'telemetry', 'embedded'];
+  if (brokersNamed) findings.warning(path, 'the layout names brokers, so the embedded broker (and this) is used only in demo mode');
+  const seen = new Set<string>();
+  embedded.clients.forEach((client, index) => {
+    if (seen.has(client.username)) findings.error([...path, 'clients', index, 'username'], `client '${client.username}' is listed twice`);
+    seen.add(client.username);
+  });
+  if (wallId === undefined) return;
+  const state = stateTopicOf(wallId);
+  const covers = (filter: string, topic: string) => {
+    try {
+      return compileTopicFilter(filter).matches(topic) !== undefined;
+    } catch {
+      return false;
+    }
+  };
+  embedded.clients.forEach((client, index) =>
+    client.publish.forEach((filter, filterIndex) => {
+      if (filter === state) findings.warning([...path, 'clients', index, 'publish', filterIndex], `only the wall publishes '${state}': this client's publishes there are refused`);
+    }),
+  );
+  if (!embedded.commands) return;
+  checkCommands(findings, [...path, 'commands'], embedded.commands, wallId);
+  const topic = commandTopicOf(wallId, embedded.commands);
+  if (!embedded.clients.some((client) => client.publish.some((filter) => covers(filter, topic)))) {
+    findings.warning(
+      [...path, 'commands'],
+      `no client may publish to '${topic}', so no command can arrive: add a client to embedded.clients with publish: ["${topic}"] (clients without a name may not send commands)`,
+    );
+  }
+}
+
 /** All checks that need more than the schema, over what passed it. */
 export function checkLayout(input: CheckInput): RawProblem[] {
   const findings = new Findings();
@@ -311,7 +361,14 @@ export function checkLayout(input: CheckInput): RawProblem[] {
   checkDuplicates(findings, ['sources', 'cameras'], input.cameras.items);
   checkPanels(findings, items.panels, ids.fields, ids.series, input.cameras.ids);
   checkScenes(findings, input);
-  if (input.telemetry) checkTelemetry(findings, input.telemetry, items.series);
+  if (input.telemetry) {
+    checkTelemetry(findings, input.telemetry, items.series);
+    const telemetry = input.telemetry;
+    each(telemetry.brokers, (broker, index) => {
+      if (broker.commands) checkCommands(findings, ['sources', 'telemetry', 'brokers', index, 'commands'], broker.commands, wall?.id);
+    });
+    if (telemetry.embedded) checkEmbedded(findings, telemetry.embedded, wall?.id, telemetry.brokerIds.size > 0);
+  }
 
   if (wall && checkScreenPositions(findings, wall, items.screens)) {
     checkScreenGeometry(findings, wall, items.screens);

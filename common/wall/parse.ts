@@ -1,6 +1,6 @@
 // Reads a layout from YAML text: syntax, schema and cross-checks, every problem at once with its line and column.
 import { LineCounter, parseDocument } from 'yaml';
-import { BrokerSchema, SubscriptionSchema } from '../telemetry/schema.ts';
+import { BrokerSchema, EmbeddedSchema, SubscriptionSchema } from '../telemetry/schema.ts';
 import { checkLayout, LIST_SECTIONS, type CheckInput } from './check.ts';
 import { problemsFromIssue, type RawProblem } from './issues.ts';
 import { SourceMap, type Position } from './locate.ts';
@@ -82,6 +82,7 @@ function telemetryInput(sources: unknown): CheckInput['telemetry'] {
     brokers: list('brokers').map((item) => BrokerSchema.safeParse(item).data),
     brokerIds: idsOf(list('brokers')),
     subscriptions: list('subscriptions').map((item) => SubscriptionSchema.safeParse(item).data),
+    ...(telemetry.embedded === undefined ? {} : { embedded: EmbeddedSchema.safeParse(telemetry.embedded).data }),
   };
 }
 

@@ -13,6 +13,8 @@ export interface ReceivedMessage {
   readonly payload: Uint8Array;
   /** From the connection's `now`, epoch milliseconds. */
   readonly receivedAt: number;
+  /** Sent from the broker's store at subscription time, not as it was published (a command must not be obeyed twice). */
+  readonly retained?: boolean;
 }
 
 export interface MqttSubscription {
@@ -166,8 +168,8 @@ export class MqttConnection implements Disposable {
       this.setState('connected');
       this.subscribeAll(attempt);
     });
-    client.on('message', (topic, payload) => {
-      if (this.attempt === attempt) this.deliver(topic, payload);
+    client.on('message', (topic, payload, packet) => {
+      if (this.attempt === attempt) this.deliver(topic, payload, packet.retain);
     });
     // These listeners stay after the attempt ends: an 'error' without a listener would crash the process.
     client.on('error', (error) => this.failed(attempt, error));
@@ -237,10 +239,10 @@ export class MqttConnection implements Disposable {
     });
   }
 
-  private deliver(topic: string, payload: Uint8Array): void {
+  private deliver(topic: string, payload: Uint8Array, retained: boolean): void {
     const now = this.options.now();
     try {
-      this.options.onMessage({ topic, payload, receivedAt: now });
+      this.options.onMessage({ topic, payload, receivedAt: now, retained });
     } catch (error) {
       // A handler failing on every message of a busy topic would otherwise flood the log.
       if (this.lastHandlerErrorLoggedAt !== undefined && now - this.lastHandlerErrorLoggedAt < HANDLER_ERROR_LOG_INTERVAL_MILLISECONDS) {

@@ -63,6 +63,8 @@ describe('the control API', () => {
     expect((await fetch(`${server.url}/api/audit`)).status).toBe(401);
     const audit = await json(await fetch(`${server.url}/api/audit`, { headers: bearer(TOKEN) }));
     expect(audit.map((entry: { actor: string; action: string; target: string; result: string }) => [entry.actor, entry.action, entry.target, entry.result])).toEqual([
+      // An unknown scene is a refusal on the record too.
+      ['env:admin', 'scene.activate', 'tsunami', 'refused'],
       ['env:admin', 'scene.activate', 'flood', 'ok'],
       ['anonymous', 'scene.activate', 'flood', 'refused'],
       ['anonymous', 'scene.activate', 'flood', 'refused'],

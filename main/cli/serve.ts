@@ -17,6 +17,8 @@ import { layoutAssetPath } from '../services/layout-file.ts';
 import { LayoutUnavailableError, loadLayout, watchLayout } from '../services/layout-source.ts';
 import { createLogger } from '../services/logger.ts';
 import { CameraService } from '../services/cameras.ts';
+import { MqttCommands } from '../services/mqtt-commands.ts';
+import { SceneCommands } from '../services/scene-commands.ts';
 import { WallMetrics } from '../services/metrics.ts';
 import { TelemetryApi } from '../services/telemetry-api.ts';
 import { DEFAULT_BROKER_PORT, TelemetryService } from '../services/telemetry.ts';
@@ -159,6 +161,8 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
       ? { result: 'superseded', detail: { supersededBy: error.supersededBy } }
       : { result: 'failed', detail: { message: error instanceof Error ? error.message : String(error) } },
   );
+  const sceneCommands = new SceneCommands({ runtime, commands });
+  const mqttCommands = new MqttCommands({ telemetry, scenes: sceneCommands, runtime, logger });
   bridge.onDidReject(({ remote, reason }) => logger.warn({ remote, reason }, 'dropped a bridge message'));
 
   const watcher = watchLayout(file, dataDirectory, logger, {
@@ -189,7 +193,7 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
       ...(tls ? { tls } : {}),
       mediaOrigin: (requestHost) => cameras.gatewayUrlFor(requestHost),
       routes: [
-        controlApi({ runtime, commands, authenticator, access, store, pushed: [telemetryApi, { state: () => cameras.state(), onDidChange: cameras.onDidChangeHealth }] }),
+        controlApi({ runtime, commands, scenes: sceneCommands, authenticator, access, store, pushed: [telemetryApi, { state: () => cameras.state(), onDidChange: cameras.onDidChangeHealth }] }),
         telemetryApi.route(access),
         cameras.route(access),
         metrics.route(access),
@@ -216,6 +220,7 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
     watcher.dispose();
     clearInterval(credentialWatch);
     clearInterval(expiryWatch);
+    mqttCommands.dispose();
     runtime.dispose();
     telemetryApi.dispose();
     await cameras.close();
@@ -249,6 +254,7 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
       clearInterval(credentialWatch);
       clearInterval(expiryWatch);
       await server.close();
+      mqttCommands.dispose();
       runtime.dispose();
       telemetryApi.dispose();
       await gatewayStarted;

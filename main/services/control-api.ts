@@ -14,7 +14,6 @@ import {
   type SceneState,
   type SceneSummary,
   type SessionInfo,
-  type SwitchOutcome,
 } from '../../common/contract/index.ts';
 import { LayoutChangedError, SupersededError, UnknownSceneError, type WallRuntime } from '../core/wall-runtime.ts';
 import type { CommandPath } from '../core/command-path.ts';
@@ -22,11 +21,14 @@ import { cookieValue, SESSION_COOKIE, UNAUTHORISED, type Access } from './access
 import type { Authenticator, LoginResult } from './auth.ts';
 import type { Principal } from './identities.ts';
 import type { RouteRegistration } from './http-server.ts';
+import type { SceneCommands, SceneTarget } from './scene-commands.ts';
 import type { StateStore } from './state-store.ts';
 
 export interface ControlApiOptions {
   readonly runtime: WallRuntime;
   readonly commands: CommandPath;
+  /** How scenes are switched, for the HTTP API as for MQTT commands. */
+  readonly scenes: SceneCommands;
   readonly authenticator: Authenticator;
   readonly access: Access;
   readonly store: StateStore;
@@ -55,13 +57,12 @@ function sessionInfo(principal: Principal, csrf: string): SessionInfo {
   return { actor: principal.actor, role: principal.role, csrf, allowed: ACTIONS.filter((action) => allows(principal.role, action)) };
 }
 
-export function controlApi({ runtime, commands, authenticator, access, store, pushed = [] }: ControlApiOptions): RouteRegistration {
+export function controlApi({ runtime, commands, scenes, authenticator, access, store, pushed = [] }: ControlApiOptions): RouteRegistration {
   const stateOf = (): SceneState => {
     const { sceneId, version, committedAt, previousSceneId } = runtime.scene;
     return { type: 'state', scene: { id: sceneId, version, committedAt, previous: previousSceneId }, pending: runtime.pendingSwitch ?? null };
   };
   const origin = (request: FastifyRequest) => request.socket.remoteAddress ?? 'unknown';
-  const sceneRoles = (id: string) => runtime.layout?.scenes.find((scene) => scene.id === id)?.roles;
 
   /**
    * Runs a control action for the caller through the command path: anonymous callers, forged cross-site requests and
@@ -91,30 +92,27 @@ export function controlApi({ runtime, commands, authenticator, access, store, pu
     return result;
   };
 
-  const switchScene = async (request: FastifyRequest, reply: FastifyReply, sceneId: string | 'previous') => {
-    const layout = runtime.layout;
-    const scenes = layout?.scenes.map((scene) => scene.id) ?? [];
-    const target = sceneId === 'previous' ? runtime.scene.previousSceneId : sceneId;
-    // Nobody learns which scenes exist before signing in: an anonymous attempt is refused (and audited) first.
-    if ((target === null || !scenes.includes(target)) && access.caller(request)) {
-      const message = target === null ? 'there is no previous scene yet' : `no scene '${target}' in the layout`;
-      return reply.code(404).send({ error: 'unknown_scene', message, scenes });
+  /** Scene switches go the one way MQTT commands go too (SceneCommands); a forged cross-site request is refused first, on the record. */
+  const switchScene = async (request: FastifyRequest, reply: FastifyReply, target: SceneTarget) => {
+    const caller = access.caller(request);
+    const action: Action = 'previous' in target ? 'scene.previous' : 'scene.activate';
+    const refusal = caller && access.refusal(request, caller, action);
+    if (caller && refusal) {
+      await scenes.refuse(caller.principal.actor, origin(request), { code: 'not_allowed', reason: refusal.message, request: target, ...('scene' in target ? { target: target.scene } : {}) });
+      return reply.code(403).send(refusal);
     }
-    const result = await control<SwitchOutcome>(request, reply, sceneId === 'previous' ? 'scene.previous' : 'scene.activate', {
-      target: target ?? sceneId,
-      request: { scene: target ?? sceneId, ...(sceneId === 'previous' ? { previous: true } : {}) },
-      execute: () => runtime.activate(target ?? sceneId),
-      authorise: (principal) => (mayActivate(principal.role, sceneRoles(target ?? sceneId)) ? undefined : `scene '${target ?? sceneId}' may be activated by ${[...(sceneRoles(target ?? sceneId) ?? DEFAULT_SCENE_ROLES), 'admin'].join(', ')}; ${principal.actor} is ${principal.role}`),
-    });
+    const result = await scenes.activate(caller?.principal, origin(request), target);
     switch (result.kind) {
-      case 'refused':
-        return reply;
       case 'done':
-        return reply.send(result.value);
+        return reply.send(result.outcome);
+      case 'refused':
+        if (result.code === 'not_signed_in') return reply.code(401).send(UNAUTHORISED);
+        if (result.code === 'unknown_scene' || result.code === 'no_previous_scene') return reply.code(404).send({ error: 'unknown_scene', message: result.reason, scenes: result.scenes });
+        return reply.code(403).send({ error: 'forbidden', message: result.reason } satisfies ApiError);
       case 'failed':
         if (result.error instanceof SupersededError) return reply.code(409).send({ error: 'superseded', supersededBy: result.error.supersededBy });
         if (result.error instanceof LayoutChangedError) return reply.code(409).send({ error: 'layout_changed', message: result.error.message });
-        if (result.error instanceof UnknownSceneError) return reply.code(404).send({ error: 'unknown_scene', message: result.error.message, scenes });
+        if (result.error instanceof UnknownSceneError) return reply.code(404).send({ error: 'unknown_scene', message: result.error.message, scenes: runtime.layout?.scenes.map((scene) => scene.id) ?? [] });
         request.log.error({ err: result.error, auditId: result.auditId }, 'scene switch failed');
         return reply.code(500).send({ error: 'failed', message: 'the switch could not be completed; the wall keeps its scene', auditId: result.auditId });
     }
@@ -185,12 +183,12 @@ export function controlApi({ runtime, commands, authenticator, access, store, pu
 
     app.get('/api/state', (request, reply) => (access.readable(request, reply) ? stateOf() : reply));
 
-    app.post('/api/scenes/previous', (request, reply) => switchScene(request, reply, 'previous'));
+    app.post('/api/scenes/previous', (request, reply) => switchScene(request, reply, { previous: true }));
 
     app.post('/api/scenes/:id/activate', (request, reply) => {
       const parameters = SceneParameters.safeParse(request.params);
       if (!parameters.success) return reply.code(400).send({ error: 'bad_request', message: parameters.error.issues[0]!.message });
-      return switchScene(request, reply, parameters.data.id);
+      return switchScene(request, reply, { scene: parameters.data.id });
     });
 
     /** Identify: ids, labels and resolutions over the test pattern, through the command path like every control action. */

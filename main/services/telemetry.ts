@@ -1,20 +1,24 @@
-// Live telemetry for `serve`: the layout's brokers (or the embedded one), MQTT connections into the router, and the demo publisher.
+// Live telemetry for `serve`: the layout's brokers (or the embedded one, with its accounts), MQTT connections into the router, the demo publisher, and the links that carry scene commands and state.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { Emitter, type BrokerStatus, type Scheduler } from '../../common/contract/index.ts';
 import { encodeSample } from '../../common/telemetry/encode.ts';
-import { SubscriptionSchema, type Subscription } from '../../common/telemetry/schema.ts';
+import { commandTopicOf, stateTopicOf, SubscriptionSchema, type CommandIdentity, type Commands, type Subscription } from '../../common/telemetry/schema.ts';
+import { compileTopicFilter } from '../../common/telemetry/topic-filter.ts';
 import type { WallLayout } from '../../common/wall/index.ts';
-import { MqttConnection } from '../../device-drivers/mqtt/connection.ts';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../device-drivers/mqtt/embedded-broker.ts';
-import { redactBrokerUrl, resolveBrokerOptions, type ResolvedBroker } from '../../device-drivers/mqtt/secrets.ts';
+import { MqttConnection, type ReceivedMessage } from '../../device-drivers/mqtt/connection.ts';
+import { startEmbeddedBroker, type BrokerAccess, type BrokerAccount, type EmbeddedBroker, type RefusedPublish } from '../../device-drivers/mqtt/embedded-broker.ts';
+import { describeSecretReference, redactBrokerUrl, resolveBrokerOptions, resolveSecret, type ResolvedBroker } from '../../device-drivers/mqtt/secrets.ts';
 import { subscriptionDecoder } from '../../device-drivers/mqtt/subscriptions.ts';
 import { startDemo, type DemoFeed } from '../core/demo-feed.ts';
 import type { TelemetryRouter } from '../core/telemetry-router.ts';
 
 export const DEFAULT_BROKER_PORT = 1883;
 const EMBEDDED = 'embedded';
+/** The embedded broker's accounts for the wall's own connections; a ':' keeps them apart from the layout's client names. */
+const WALL_ACCOUNT = 'ioc-wall:wall';
+const DEMO_ACCOUNT = 'ioc-wall:demo';
 
 /**
  * Demo series no subscription of the layout can carry still travel through the broker: as a bare number on
@@ -37,9 +41,35 @@ export interface TelemetryOptions {
   readonly environment?: NodeJS.ProcessEnv;
 }
 
+/**
+ * A broker link that carries the wall's scene state (published retained on `stateTopic`), and scene commands when the
+ * layout takes them there: every broker with `commands`, and the embedded broker always (commands when configured).
+ */
+export interface CommandChannel {
+  /** The broker id (`embedded` for the embedded one). */
+  readonly broker: string;
+  readonly stateTopic: string;
+  /** Where commands arrive (QoS 1) and who they act as; absent when this broker takes none. */
+  readonly commands?: { readonly topic: string; readonly identity: CommandIdentity };
+  readonly connected: boolean;
+  /** Publishes on the state topic, retained, QoS 1. */
+  publishState(payload: string): Promise<void>;
+}
+
+/** What the wall does with its command channels (main/services/mqtt-commands.ts). */
+export interface CommandHandler {
+  /** A message arrived on the channel's command topic. */
+  command(channel: CommandChannel, message: ReceivedMessage): void;
+  /** The channel connected (again): its broker needs the state. */
+  connected(channel: CommandChannel): void;
+  /** The embedded broker dropped a publish to the channel's command topic (a client not allowed to send commands). */
+  refusedByBroker(channel: CommandChannel, refusal: RefusedPublish): void;
+}
+
 interface Link {
   readonly status: Omit<BrokerStatus, 'state'>;
   readonly connection?: MqttConnection;
+  readonly channel?: CommandChannel;
 }
 
 /** Which broker each subscription goes to: all to the embedded one when the layout names none (or in demo mode). */
@@ -68,13 +98,17 @@ export class TelemetryService {
   readonly onDidChangeBrokers = this.brokersChanged.event;
 
   private readonly instance = randomBytes(4).toString('hex');
+  /** Passwords of the wall's own accounts on the embedded broker: new at every start, never written anywhere. */
+  private readonly credentials = { wall: randomBytes(24).toString('base64url'), demo: randomBytes(24).toString('base64url') };
+  private commandHandler: CommandHandler | undefined;
 
   private constructor(private readonly options: TelemetryOptions) {}
 
   /** Starts the embedded broker when the layout needs it (rejects with BrokerPortTakenError), then connects. */
   static async start(options: TelemetryOptions, layout: WallLayout): Promise<TelemetryService> {
     const service = new TelemetryService(options);
-    if (plan(layout, options.demo).embedded) await service.startBroker();
+    // Without the layout's clients yet (their secrets are read by setLayout, right after): nobody may send commands meanwhile.
+    if (plan(layout, options.demo).embedded) await service.startBroker(service.embeddedAccess(layout, []));
     await service.setLayout(layout);
     return service;
   }
@@ -84,10 +118,75 @@ export class TelemetryService {
     return this.broker?.url;
   }
 
-  private async startBroker(): Promise<EmbeddedBroker> {
-    this.broker ??= await startEmbeddedBroker({ host: '127.0.0.1', port: this.options.brokerPort });
-    this.options.logger.info({ url: this.broker.url }, 'embedded MQTT broker listening (loopback only, no authentication)');
+  /** Starts the embedded broker with `access`, or gives the running one `access`. */
+  private async startBroker(access: BrokerAccess): Promise<EmbeddedBroker> {
+    if (this.broker) {
+      this.broker.setAccess(access);
+      return this.broker;
+    }
+    this.broker = await startEmbeddedBroker({
+      host: '127.0.0.1',
+      port: this.options.brokerPort,
+      access,
+      logger: this.options.logger,
+      onRefusedPublish: (refusal) => {
+        const channel = this.channels().find((candidate) => candidate.broker === EMBEDDED && candidate.commands?.topic === refusal.topic);
+        if (channel) this.commandHandler?.refusedByBroker(channel, refusal);
+      },
+    });
+    this.options.logger.info({ url: this.broker.url }, 'embedded MQTT broker listening (loopback only; the command and state topics reserved)');
     return this.broker;
+  }
+
+  /** The embedded broker's clients of the layout with their passwords; one whose password cannot be read is left out (and logged). */
+  private async embeddedClients(layout: WallLayout): Promise<BrokerAccount[]> {
+    const layoutDirectory = path.dirname(this.options.layoutFile);
+    const clients: BrokerAccount[] = [];
+    for (const client of layout.sources?.telemetry?.embedded?.clients ?? []) {
+      try {
+        const password = await resolveSecret(client.password, layoutDirectory, this.options.environment ?? process.env, (message) => this.options.logger.warn({ client: client.username }, message));
+        clients.push({ username: client.username, password, publish: client.publish });
+      } catch (error) {
+        this.options.logger.error(
+          { client: client.username, secret: describeSecretReference(client.password, layoutDirectory), problem: (error as Error).message },
+          'embedded MQTT broker: client left out, its password cannot be read',
+        );
+      }
+    }
+    return clients;
+  }
+
+  /**
+   * Who may do what on the embedded broker: the wall's connection publishes only the state topic, the demo only the
+   * telemetry topics, the layout's clients their own filters (the command topic only when a filter covers it), and
+   * clients without a name anything but the command and state topics.
+   */
+  private embeddedAccess(layout: WallLayout, clients: readonly BrokerAccount[]): BrokerAccess {
+    const stateTopic = stateTopicOf(layout.wall.id);
+    const commandTopic = commandTopicOf(layout.wall.id, layout.sources?.telemetry?.embedded?.commands ?? {});
+    const covers = (filter: string, topic: string) => compileTopicFilter(filter).matches(topic) !== undefined;
+    return {
+      accounts: [
+        { username: WALL_ACCOUNT, password: this.credentials.wall, publish: [stateTopic] },
+        { username: DEMO_ACCOUNT, password: this.credentials.demo, publish: (plan(layout, this.options.demo).groups.get(EMBEDDED) ?? []).map(({ topic }) => topic), subscribe: false },
+        ...clients,
+      ],
+      reserved: [
+        { topic: stateTopic, publishers: [WALL_ACCOUNT], retain: true },
+        { topic: commandTopic, publishers: clients.filter((client) => client.publish.some((filter) => covers(filter, commandTopic))).map(({ username }) => username), retain: false },
+      ],
+    };
+  }
+
+  /** Sets who handles commands and publishes the state (undefined: nobody; commands are then dropped with a log line). */
+  setCommandHandler(handler: CommandHandler | undefined): void {
+    this.commandHandler = handler;
+    for (const { channel } of this.links) if (handler && channel?.connected) handler.connected(channel);
+  }
+
+  /** The links that carry scene state (and commands), as of the current layout. */
+  channels(): CommandChannel[] {
+    return this.links.flatMap(({ channel }) => (channel ? [channel] : []));
   }
 
   /** Replaces every connection with those of `layout`; the router keeps the values it has. */
@@ -99,13 +198,16 @@ export class TelemetryService {
     const clientId = `ioc-wall-${layout.wall.id}-${this.instance}`;
     const resolved: (ResolvedBroker | Link['status'])[] = [];
     if (embedded) {
+      const access = this.embeddedAccess(layout, await this.embeddedClients(layout));
+      // An older layout's accounts must never replace a newer one's.
+      if (generation !== this.generation) return;
       let broker: EmbeddedBroker | undefined;
       try {
-        broker = await this.startBroker();
+        broker = await this.startBroker(access);
       } catch (error) {
         resolved.push({ id: EMBEDDED, url: `mqtt://127.0.0.1:${this.options.brokerPort}`, embedded: true, problem: (error as Error).message });
       }
-      if (broker) resolved.push(embeddedBroker(broker, clientId));
+      if (broker) resolved.push(embeddedBroker(broker, clientId, { username: WALL_ACCOUNT, password: this.credentials.wall }));
     } else {
       for (const broker of layout.sources!.telemetry!.brokers) {
         try {
@@ -123,18 +225,32 @@ export class TelemetryService {
         return { status: broker };
       }
       const decode = subscriptionDecoder(groups.get(broker.id) ?? []);
-      const connection = new MqttConnection({
+      const commands = commandsOf(layout, broker.id, embedded);
+      const channel = commands === undefined ? undefined : this.channel(layout, broker.id, commands === null ? undefined : commands, () => connection);
+      const connection: MqttConnection = new MqttConnection({
         broker,
-        subscriptions: (groups.get(broker.id) ?? []).map(({ topic, qos }) => ({ topic, qos })),
+        subscriptions: [
+          ...(groups.get(broker.id) ?? []).map(({ topic, qos }) => ({ topic, qos })),
+          ...(channel?.commands ? [{ topic: channel.commands.topic, qos: 1 as const }] : []),
+        ],
         now: this.options.scheduler.now,
         logger: this.options.logger,
-        onMessage: ({ topic, payload, receivedAt }) => this.options.router.ingest({ topic, receivedAt, result: decode(topic, payload, receivedAt) }),
+        onMessage: (message) => {
+          const { topic, payload, receivedAt } = message;
+          if (channel?.commands && topic === channel.commands.topic) return this.command(channel, message);
+          // The wall's own state, back through a telemetry filter that covers it: not telemetry.
+          if (channel && topic === channel.stateTopic) return undefined;
+          return this.options.router.ingest({ topic, receivedAt, result: decode(topic, payload, receivedAt) });
+        },
       });
       // The connection logs its own changes; the console and /metrics hear of them here.
-      connection.onDidChangeState(() => this.brokersChanged.fire());
-      return { status: { id: broker.id, url: broker.redactedUrl, embedded: broker.id === EMBEDDED }, connection };
+      connection.onDidChangeState((state) => {
+        this.brokersChanged.fire();
+        if (state === 'connected' && channel) this.commandHandler?.connected(channel);
+      });
+      return { status: { id: broker.id, url: broker.redactedUrl, embedded: broker.id === EMBEDDED }, connection, ...(channel ? { channel } : {}) };
     });
-    if (this.options.demo && this.broker) this.startDemo(layout, embeddedBroker(this.broker, `${clientId}-demo`));
+    if (this.options.demo && this.broker) this.startDemo(layout, embeddedBroker(this.broker, `${clientId}-demo`, { username: DEMO_ACCOUNT, password: this.credentials.demo }));
     this.brokersChanged.fire();
   }
 
@@ -154,6 +270,23 @@ export class TelemetryService {
       },
     });
     this.demo = { feed, connection };
+  }
+
+  private channel(layout: WallLayout, broker: string, commands: Commands | undefined, connection: () => MqttConnection): CommandChannel {
+    return {
+      broker,
+      stateTopic: stateTopicOf(layout.wall.id),
+      ...(commands ? { commands: { topic: commandTopicOf(layout.wall.id, commands), identity: commands.identity } } : {}),
+      get connected() {
+        return connection().state === 'connected';
+      },
+      publishState: (payload) => connection().publish(stateTopicOf(layout.wall.id), payload, { qos: 1, retain: true }),
+    };
+  }
+
+  private command(channel: CommandChannel, message: ReceivedMessage): void {
+    if (this.commandHandler) this.commandHandler.command(channel, message);
+    else this.options.logger.warn({ broker: channel.broker, topic: message.topic }, 'MQTT scene command dropped: the wall takes no commands yet');
   }
 
   brokers(): BrokerStatus[] {
@@ -177,12 +310,23 @@ export class TelemetryService {
   }
 }
 
-function embeddedBroker(broker: EmbeddedBroker, clientId: string): ResolvedBroker {
+/**
+ * The commands a broker takes: its `commands` (the embedded one's from `embedded.commands`); null for the embedded
+ * broker without commands (it still carries the state); undefined for a named broker without commands.
+ */
+function commandsOf(layout: WallLayout, broker: string, embedded: boolean): Commands | null | undefined {
+  const telemetry = layout.sources?.telemetry;
+  if (embedded) return telemetry?.embedded?.commands ?? null;
+  return telemetry?.brokers.find((candidate) => candidate.id === broker)?.commands;
+}
+
+function embeddedBroker(broker: EmbeddedBroker, clientId: string, account: { username: string; password: string }): ResolvedBroker {
   return {
     id: EMBEDDED,
     url: broker.url,
     redactedUrl: broker.url,
     clientId,
+    ...account,
     keepaliveSeconds: 30,
     // On the same machine a broker that went away comes back soon, or not at all: retry briskly.
     reconnect: { firstMilliseconds: 250, maximumMilliseconds: 5_000 },
