@@ -154,8 +154,8 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
     const closed = access.recheck();
     if (closed > 0) logger.info({ closed }, 'closed sockets whose credentials ended');
   }, 1_000);
-  // Sessions also end by time: look at open sockets every minute even when nothing changed.
-  const expiryWatch = setInterval(() => access.recheck(), 60_000);
+  // Tokens and sessions also end by time: look at open sockets every few seconds even when nothing changed.
+  const expiryWatch = setInterval(() => access.recheck(), 10_000);
   const commands = new CommandPath(store, nodeScheduler, (error) =>
     error instanceof SupersededError
       ? { result: 'superseded', detail: { supersededBy: error.supersededBy } }
