@@ -235,8 +235,10 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
   }
 
   const listening = server.url;
-  // The gateway accepts sockets only from this server's pages, whose origin is known now; screens get tickets once it runs.
+  // The gateway accepts sockets only from this server's pages, whose origin is known now. It runs before the server says
+  // it listens: a page served earlier would carry a Content-Security-Policy without the gateway, and never get video.
   const gatewayStarted = cameras.start({ host, origins: access.origins(server.port), ...(tls ? { tls } : {}) });
+  await gatewayStarted;
   output.out(options.json ? JSON.stringify({ event: 'listening', url: listening, port: server.port, host }) : `ioc-wall: listening on ${listening}`);
   logger.info({ url: listening, layout: file, dataDirectory, demo: options.demo, adminToken: adminToken.source, broker: telemetry.embeddedUrl }, 'wall serving');
   // The console link carries a one-time code in its fragment (never sent in a request line, so never in a log).

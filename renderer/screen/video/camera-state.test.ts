@@ -24,6 +24,16 @@ describe('nextCameraStatus', () => {
     expect(lastFrameOf(lost)).toBe(T + 500);
   });
 
+  it('keeps the lost slate while the buffer tail still plays after the gateway said lost, until the source is back', () => {
+    const lost = nextCameraStatus(live, { type: 'gateway', state: 'lost', lastFrameAt: T + 500 });
+    expect(run([{ type: 'frame', at: T + 600 }, { type: 'frame', at: T + 660 }], lost).state).toBe('lost');
+    const back = run([{ type: 'gateway', state: 'live', lastFrameAt: T + 9_000 }, { type: 'frame', at: T + 9_100 }], lost);
+    expect(back).toMatchObject({ state: 'live', lastFrameAt: T + 9_100 });
+    // A loss the page found by silence ends with the next frame: nobody else will say the picture is back.
+    const silent = nextCameraStatus(live, { type: 'check', now: T + SILENCE_MILLISECONDS });
+    expect(nextCameraStatus(silent, { type: 'frame', at: T + SILENCE_MILLISECONDS + 10 }).state).toBe('live');
+  });
+
   it('goes lost after 2 s without a frame while live, whatever the gateway says', () => {
     expect(nextCameraStatus(live, { type: 'check', now: T + SILENCE_MILLISECONDS - 1 })).toBe(live);
     expect(nextCameraStatus(live, { type: 'check', now: T + SILENCE_MILLISECONDS }).state).toBe('lost');

@@ -17,6 +17,8 @@ export interface CameraStatus {
   readonly hadFrame: boolean;
   /** For `unavailable` (and a `lost` the gateway explained). */
   readonly detail: CameraDetail | undefined;
+  /** Lost because the gateway said so: frames still buffered in the video are the old picture, not a return. */
+  readonly lostAtGateway: boolean;
 }
 
 export type CameraEvent =
@@ -44,11 +46,12 @@ export const INITIAL_CAMERA_STATUS: CameraStatus = {
   gatewayLastFrameAt: undefined,
   hadFrame: false,
   detail: undefined,
+  lostAtGateway: false,
 };
 
 /** The picture is coming back: over the dimmed last frame when there is one, else the connecting slate (never black). */
 function resuming(status: CameraStatus): CameraStatus {
-  return { ...status, state: status.hadFrame ? 'recovering' : 'connecting', detail: undefined };
+  return { ...status, state: status.hadFrame ? 'recovering' : 'connecting', detail: undefined, lostAtGateway: false };
 }
 
 function withGatewayTime(status: CameraStatus, lastFrameAt: number | null): CameraStatus {
@@ -58,13 +61,15 @@ function withGatewayTime(status: CameraStatus, lastFrameAt: number | null): Came
 export function nextCameraStatus(status: CameraStatus, event: CameraEvent): CameraStatus {
   switch (event.type) {
     case 'frame':
-      // A presented frame is the truth, whatever was said before.
-      return { ...status, state: 'live', lastFrameAt: event.at, hadFrame: true, detail: undefined };
+      // After the gateway said lost, what still plays is the buffer's tail: the slate stays until it says the source is back.
+      if (status.state === 'lost' && status.lostAtGateway) return status;
+      // Otherwise a presented frame is the truth, whatever was said before.
+      return { ...status, state: 'live', lastFrameAt: event.at, hadFrame: true, detail: undefined, lostAtGateway: false };
     case 'gateway': {
       const noted = withGatewayTime(status, event.lastFrameAt);
       switch (event.state) {
         case 'lost':
-          return { ...noted, state: 'lost', detail: event.detail };
+          return { ...noted, state: 'lost', detail: event.detail, lostAtGateway: true };
         case 'unavailable':
           return { ...noted, state: 'unavailable', detail: event.detail };
         case 'connecting':
