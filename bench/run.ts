@@ -1,4 +1,4 @@
-// npm run bench [-- wall|ingest]: start to first frame on all 18 screens, renderer time per frame against the 16.7 ms budget, main memory with 18 screens, scene-switch latency and skew; MQTT ingest rate and broker-to-screen latency.
+// npm run bench [-- wall|ingest|cameras]: start to first frame on all 18 screens, renderer time per frame against the 16.7 ms budget, main memory with 18 screens, scene-switch latency and skew; MQTT ingest rate and broker-to-screen latency; camera glass-to-glass latency and gateway cost.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/support/chromium.ts';
 import { layoutCopy, openScreen, ROOT, screenStatus, startWall, untilStatus } from '../e2e/support/wall.ts';
 import type { SwitchOutcome } from '../common/contract/control.ts';
 import { ingestFigures } from './ingest.ts';
+import { cameraFigures } from './cameras.ts';
 
 const FRAME_BUDGET_MILLISECONDS = 1000 / 60;
 const SCREENS = Array.from({ length: 18 }, (_, index) => `S${String(index + 1).padStart(2, '0')}`);
@@ -174,6 +175,16 @@ async function ingest(): Promise<void> {
   );
 }
 
+/** Glass-to-glass latency of a camera tile against a native ffmpeg decode of the same stream; what the gateway's ffmpeg costs. */
+async function cameras(): Promise<void> {
+  const { figures, description } = await cameraFigures();
+  const date = new Date().toISOString().slice(0, 10);
+  const table = tableOf(figures);
+  const machine = machineOf('Chromium (SwiftShader, no GPU, software video decode), ffmpeg 5.1, GStreamer 1.22 (Debian)');
+  console.log(`\n${machine}, ${date}\n\n${description}\n\n${table}\n`);
+  writeSection('cameras', `## Cameras: glass-to-glass latency and gateway cost (\`npm run bench -- cameras\`)\n\nMachine: ${machine}. Date: ${date}.\n\n${description}\n\n${table}\n`);
+}
+
 /** Scene switches through the API with 18 screens: command -> last screen flipped, and the skew between screens, in ms and frames. */
 async function sceneSwitches(): Promise<Figure[]> {
   const token = 'bench-admin-token-0123456789abcdefghijklmn';
@@ -221,7 +232,7 @@ async function sceneSwitches(): Promise<Figure[]> {
   }
 }
 
-const PARTS = ['wall', 'ingest'] as const;
+const PARTS = ['wall', 'ingest', 'cameras'] as const;
 type Part = (typeof PARTS)[number];
 const requested = process.argv.slice(2);
 const unknown = requested.filter((part) => !(PARTS as readonly string[]).includes(part));
@@ -232,3 +243,4 @@ if (unknown.length > 0) {
 const runs = (part: Part) => requested.length === 0 || requested.includes(part);
 if (runs('wall')) await main();
 if (runs('ingest')) await ingest();
+if (runs('cameras')) await cameras();
