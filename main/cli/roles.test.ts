@@ -113,6 +113,8 @@ describe('users, roles and LAN access', () => {
     secrets.push(cookie.split('=')[1]!, signedIn.body!.csrf!);
     const csrf = { 'x-csrf-token': signedIn.body!.csrf! };
     expect((await call('GET', '/api/state', { cookie })).status).toBe(200);
+    // The page may ask for its CSRF token again (a reload keeps the cookie, not the token).
+    expect((await call('GET', '/api/session', { cookie })).body?.csrf).toBe(signedIn.body!.csrf);
     expect((await call('POST', '/api/scenes/flood/activate', { cookie, ...origin })).status).toBe(403);
     expect((await call('POST', '/api/scenes/flood/activate', { cookie, ...csrf, origin: 'http://evil.example' })).status).toBe(403);
     expect((await call('POST', '/api/scenes/flood/activate', { cookie, ...csrf, ...origin })).status).toBe(200);

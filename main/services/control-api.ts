@@ -19,7 +19,7 @@ import { LayoutChangedError, SupersededError, UnknownSceneError, type WallRuntim
 import type { CommandPath } from '../core/command-path.ts';
 import { cookieValue, SESSION_COOKIE, UNAUTHORISED, type Access } from './access.ts';
 import type { Authenticator, LoginResult } from './auth.ts';
-import type { Principal } from './identities.ts';
+import { csrfTokenOf, type Principal } from './identities.ts';
 import type { RouteRegistration } from './http-server.ts';
 import type { SceneCommands, SceneTarget } from './scene-commands.ts';
 import type { StateStore } from './state-store.ts';
@@ -233,7 +233,8 @@ export function controlApi({ runtime, commands, scenes, authenticator, access, s
       const caller = access.caller(request);
       if (!caller) return reply.code(401).send(UNAUTHORISED);
       // A bearer caller has no CSRF token: it needs none.
-      return reply.send(sessionInfo(caller.principal, ''));
+      const sessionId = caller.viaCookie ? cookieValue(request.headers.cookie, SESSION_COOKIE) : undefined;
+      return reply.send(sessionInfo(caller.principal, sessionId === undefined ? '' : csrfTokenOf(sessionId)));
     });
 
     app.delete('/api/session', (request, reply) => {

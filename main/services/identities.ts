@@ -211,7 +211,7 @@ export class Identities {
   /** Opens a browser session for a principal (a user or a display token); the id and CSRF token are returned here only. */
   openSession(principal: Principal, absoluteMilliseconds: number): { id: string; csrf: string } {
     const id = randomBytes(32).toString('base64url');
-    const csrf = randomBytes(32).toString('base64url');
+    const csrf = csrfTokenOf(id);
     const now = this.now();
     this.database
       .prepare('INSERT INTO sessions (hash, subject, role, screen, csrf_hash, created_at, last_used_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
@@ -265,4 +265,12 @@ function checkPassword(password: string): void {
 export function csrfMatches(given: string | undefined, expectedHash: string): boolean {
   if (given === undefined) return false;
   return timingSafeEqual(Buffer.from(sha256(given), 'hex'), Buffer.from(expectedHash, 'hex'));
+}
+
+/**
+ * A session's CSRF token, derived from its id: the page can be given it again at any time (GET /api/session) without
+ * the database keeping it, and only whoever holds the session id (an HttpOnly cookie) can compute it.
+ */
+export function csrfTokenOf(sessionId: string): string {
+  return createHash('sha256').update(`ioc-wall csrf\n${sessionId}`, 'utf8').digest('base64url');
 }
