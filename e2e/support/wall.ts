@@ -31,6 +31,8 @@ export function layoutCopy(source: string, edit: (text: string) => string = (tex
 }
 
 export interface WallOptions {
+  /** Bind address (default loopback); the returned url then names 127.0.0.1 when it is 0.0.0.0, so tests reach it. */
+  readonly host?: string;
   readonly layout: string;
   readonly port?: number;
   readonly brokerPort?: number;
@@ -42,7 +44,7 @@ export interface WallOptions {
 
 export async function startWall(options: WallOptions): Promise<Wall> {
   const dataDirectory = options.dataDirectory ?? mkdtempSync(path.join(tmpdir(), 'ioc-wall-data-'));
-  const args = ['serve', '--layout', options.layout, '--port', String(options.port ?? 0), '--broker-port', String(options.brokerPort ?? 0), '--data-dir', dataDirectory, ...(options.demo === false ? [] : ['--demo'])];
+  const args = ['serve', '--layout', options.layout, '--port', String(options.port ?? 0), '--broker-port', String(options.brokerPort ?? 0), '--data-dir', dataDirectory, ...(options.host === undefined ? [] : ['--host', options.host]), ...(options.demo === false ? [] : ['--demo'])];
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [path.join(ROOT, 'bin/ioc-wall.js'), ...args], { cwd: ROOT, env: { ...process.env, ...options.environment } });
   let stderr = '';
   let stdout = '';
@@ -51,7 +53,7 @@ export async function startWall(options: WallOptions): Promise<Wall> {
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
       stdout += text;
       const match = /listening on (http:\/\/\S+)/.exec(stdout);
-      if (match) resolve(match[1]!);
+      if (match) resolve(match[1]!.replace('//0.0.0.0:', '//127.0.0.1:'));
     });
     child.once('exit', (code) => reject(new Error(`ioc-wall serve exited ${code}:\n${stderr}`)));
   });
