@@ -127,7 +127,8 @@ describe('ioc-wall doctor', () => {
     expect(text).toContain('to fix ffmpeg: apt-get update && apt-get install -y --no-install-recommends ffmpeg');
     expect(text).toContain('to fix chromium: apt-get update && apt-get install -y --no-install-recommends chromium');
     expect(text).toMatch(/MISSING\s+port 7300\s+in use: stop what uses it, or run the server with --port 0/);
-    expect(text).toContain('doctor: 3 of 6 checks need attention');
+    expect(text).toMatch(/MISSING\s+port 1883\s+in use \(another MQTT broker\?\): name it in the layout, or run the server with --broker-port 0/);
+    expect(text).toContain('doctor: 4 of 7 checks need attention');
   });
 
   it('reports an old Node.js', async () => {

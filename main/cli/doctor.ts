@@ -4,6 +4,8 @@ import { createServer } from 'node:net';
 import { ExitCode, table, type CliOutput } from './io.ts';
 
 export const DEFAULT_PORT = 7300;
+/** The embedded MQTT broker's port (serve --broker-port). */
+export const DEFAULT_BROKER_PORT = 1883;
 const MINIMUM_NODE = [20, 10] as const;
 const APT = 'apt-get update && apt-get install -y --no-install-recommends';
 
@@ -80,6 +82,14 @@ const CHECKS: readonly Check[] = [
       (await probes.portFree(DEFAULT_PORT))
         ? { ok: true, detail: 'free' }
         : { ok: false, detail: `in use: stop what uses it, or run the server with --port 0 for a free port` },
+  },
+  {
+    name: `port ${DEFAULT_BROKER_PORT}`,
+    neededFor: 'the embedded MQTT broker (default --broker-port)',
+    probe: async (probes) =>
+      (await probes.portFree(DEFAULT_BROKER_PORT))
+        ? { ok: true, detail: 'free' }
+        : { ok: false, detail: 'in use (another MQTT broker?): name it in the layout, or run the server with --broker-port 0' },
   },
 ];
 

@@ -21,12 +21,12 @@ import { MqttCommands } from '../services/mqtt-commands.ts';
 import { SceneCommands } from '../services/scene-commands.ts';
 import { WallMetrics } from '../services/metrics.ts';
 import { TelemetryApi } from '../services/telemetry-api.ts';
-import { DEFAULT_BROKER_PORT, TelemetryService } from '../services/telemetry.ts';
+import { TelemetryService } from '../services/telemetry.ts';
 import { BrokerPortTakenError } from '../../device-drivers/mqtt/embedded-broker.ts';
 import { TelemetryRouter } from '../core/telemetry-router.ts';
 import { nodeScheduler } from '../services/node-scheduler.ts';
 import { ExitCode, type CliOutput } from './io.ts';
-import { DEFAULT_PORT } from './doctor.ts';
+import { DEFAULT_BROKER_PORT, DEFAULT_PORT } from './doctor.ts';
 
 const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_LAYOUT = path.join(PACKAGE_ROOT, 'wall-layouts', 'ioc-province.yaml');

@@ -14,7 +14,6 @@ import { subscriptionDecoder } from '../../device-drivers/mqtt/subscriptions.ts'
 import { startDemo, type DemoFeed } from '../core/demo-feed.ts';
 import type { TelemetryRouter } from '../core/telemetry-router.ts';
 
-export const DEFAULT_BROKER_PORT = 1883;
 const EMBEDDED = 'embedded';
 /** The embedded broker's accounts for the wall's own connections; a ':' keeps them apart from the layout's client names. */
 const WALL_ACCOUNT = 'ioc-wall:wall';
