@@ -4,7 +4,9 @@ import { copyFileSync, mkdtempSync, readFileSync, renameSync, statSync, writeFil
 import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
+import { request as httpsRequest } from 'node:https';
 import { afterEach, describe, expect, it } from 'vitest';
+import { requireOpenssl, selfSignedCertificate } from '../../device-drivers/rtsp/test-certificate.ts';
 import WebSocket from 'ws';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -38,7 +40,7 @@ function serve(...args: string[]): Promise<Served> {
   return new Promise((resolve, reject) => {
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
       stdout.push(text);
-      const match = /^ioc-wall: listening on (http:\/\/\S+)$/m.exec(stdout.join(''));
+      const match = /^ioc-wall: listening on (https?:\/\/\S+)$/m.exec(stdout.join(''));
       if (match) resolve({ process: child, url: match[1]!, stdout, stderr });
     });
     child.on('exit', (code) => reject(new Error(`serve exited with ${code} before listening:\n${stderr.join('')}`)));
@@ -144,6 +146,43 @@ describe('ioc-wall serve', () => {
     const authorised = { headers: { authorization: `Bearer ${token}` } };
     for (const route of ['/api/state', '/metrics', '/api/cameras', '/healthz']) expect(await status(route, authorised), route).toBe(200);
     expect(served.stderr.join('')).not.toContain(token);
+  });
+
+  (requireOpenssl() ? it : it.skip)('serves HTTPS and WSS with --tls-cert/--tls-key, with Secure cookies, and a wss:// media gateway', async () => {
+    const { file, dataDirectory } = layoutFolder();
+    const folder = mkdtempSync(path.join(tmpdir(), 'ioc-wall-tls-'));
+    const certificate = selfSignedCertificate();
+    writeFileSync(path.join(folder, 'cert.pem'), certificate.cert);
+    writeFileSync(path.join(folder, 'key.pem'), certificate.key, { mode: 0o600 });
+    const served = await serve('--layout', file, '--data-dir', dataDirectory, '--tls-cert', path.join(folder, 'cert.pem'), '--tls-key', path.join(folder, 'key.pem'));
+    expect(served.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const get = (route: string, headers: Record<string, string> = {}, method = 'GET', body?: string) =>
+      new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }>((resolve, reject) => {
+        const request = httpsRequest(`${served.url}${route}`, { method, headers, ca: certificate.cert }, (response) => {
+          let text = '';
+          response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text }));
+        });
+        request.on('error', reject);
+        request.end(body);
+      });
+    expect((await get('/console')).status).toBe(200);
+    const csp = String((await get('/screen/S06')).headers['content-security-policy']);
+    expect(csp).toMatch(/connect-src 'self' wss:\/\/127\.0\.0\.1:\d+/);
+    const link = await eventually(async () => /console#login=(\S+)/.exec(served.stderr.join(''))?.[1]);
+    const signedIn = await get('/api/session', { origin: served.url, 'content-type': 'application/json' }, 'POST', JSON.stringify({ code: link }));
+    expect(signedIn.status).toBe(200);
+    expect(String(signedIn.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict; Path=\/; Secure/);
+    const assigned = await new Promise<{ type: string }>((resolve, reject) => {
+      const socket = new WebSocket(`${served.url.replace('https', 'wss')}/bridge`, { ca: certificate.cert });
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'hello', protocol: 1, screens: ['S01'], client: 'screen' })));
+      socket.on('message', (data) => {
+        resolve(JSON.parse(String(data)) as { type: string });
+        socket.close();
+      });
+      socket.on('error', reject);
+    });
+    expect(assigned.type).toBe('assignment');
+    expect(served.stderr.join('')).not.toContain(certificate.key.split('\n')[1]!);
   });
 
   it('reloads a valid change saved by rename, and keeps the last good layout when a change is broken', async () => {
