@@ -25,6 +25,9 @@ const EXPECTED: Record<string, string> = {
   array: 'a list',
 };
 
+/** Keys whose values are secrets (passwords, private keys): never repeated in a message. */
+const SECRET_KEYS = /^(password|secret|token|key)$/i;
+
 export function describeValue(value: unknown): string {
   if (value === null) return 'nothing (null)';
   if (Array.isArray(value)) return 'a list';
@@ -142,6 +145,10 @@ export function problemsFromIssue(issue: Issue, schema: AnySchema, data: unknown
       if (value === undefined) {
         const key = path[path.length - 1];
         return [{ path: path.slice(0, -1), message: `missing required key '${String(key)}'` }];
+      }
+      // A secret typed into the layout must not be echoed into terminals, CI logs and editors' problem lists.
+      if (typeof value === 'string' && SECRET_KEYS.test(String(path[path.length - 1]))) {
+        return [{ path, message: 'a secret must not be written in the layout: give {env: NAME} or {file: secrets.env, key: NAME} (the value written is not repeated here)' }];
       }
       const expected = EXPECTED[issue.expected] ?? issue.expected;
       return [{ path, message: `expected ${expected}, got ${describeValue(value)}` }];

@@ -302,3 +302,12 @@ describe('the telemetry section', () => {
     ]);
   });
 });
+
+describe('secrets written into a layout', () => {
+  it('are refused without being repeated in the message', () => {
+    const source = `${BASE}sources:\n  telemetry:\n    brokers:\n      - { id: a, url: "mqtt://broker.example:1883", password: "hunter2-secret" }\n`;
+    const found = problems(source);
+    expect(found).toEqual([expect.stringMatching(/sources\.telemetry\.brokers\[0\]\.password: a secret must not be written in the layout: give \{env: NAME\}/)]);
+    expect(found.join('\n')).not.toContain('hunter2');
+  });
+});
