@@ -32,6 +32,8 @@ export interface CompositorOptions {
   readonly now: () => number;
   /** Asks for a frame. */
   readonly invalidate: () => void;
+  /** Asks for a frame for a new camera frame (the loop draws those at most 25 times a second); `invalidate` when not given. */
+  readonly invalidateVideo?: () => void;
   readonly images: ImageCache;
   readonly scheduler: Pick<Scheduler, 'setTimeout'>;
   /** The page's camera feeds; without them (the wall preview) video panels show a static slate and open nothing. */
@@ -192,7 +194,7 @@ export class ScreenCompositor implements Disposable {
   }
 
   private contextFor(placed: PlacedPanelView, slice: Slice, slot: () => PanelSlot): PanelContext {
-    const { assignment, screen, now, invalidate, images, cameraFeeds } = this.options;
+    const { assignment, screen, now, invalidate, invalidateVideo = invalidate, images, cameraFeeds } = this.options;
     const ppm = screen.geometry.pixelsPerMillimetre;
     return {
       panel: placed.panel,
@@ -213,6 +215,7 @@ export class ScreenCompositor implements Disposable {
       },
       now,
       invalidate,
+      invalidateVideo,
       fail: (error) => {
         if (!this.disposed) this.fail(slot(), error);
       },

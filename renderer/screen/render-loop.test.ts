@@ -30,6 +30,25 @@ function fakeClock() {
 }
 
 describe('RenderLoop', () => {
+  it('draws camera frames at most every 40 ms, while any other change still draws on the next frame', () => {
+    const fake = fakeClock();
+    const drawnAt: number[] = [];
+    const loop = new RenderLoop(() => drawnAt.push(fake.clock.now()), fake.clock);
+    loop.invalidateVideo();
+    fake.frame();
+    // Camera frames arrive every display frame (several cameras): the screen redraws every 40 ms, not every 16.
+    for (let step = 0; step < 12; step += 1) {
+      fake.advance(16);
+      loop.invalidateVideo();
+      fake.frame();
+    }
+    expect(drawnAt).toEqual([0, 48, 96, 144, 192]);
+    fake.advance(16);
+    loop.invalidate();
+    fake.frame();
+    expect(drawnAt.at(-1)).toBe(208);
+  });
+
   it('draws once per frame however many changes, and never without a change', () => {
     const fake = fakeClock();
     let draws = 0;

@@ -24,8 +24,16 @@ export const browserFrameClock: FrameClock = {
   cancelFrame: (handle) => cancelAnimationFrame(handle),
 };
 
+/**
+ * New camera frames redraw the screen at most this often (25 Hz, the CCTV rate): nine unsynchronised 15 fps cameras on
+ * one screen would otherwise redraw every display frame, starving the other pages and scene switches of the same PC.
+ */
+export const VIDEO_FRAME_MILLISECONDS = 40;
+
 export class RenderLoop implements Disposable {
   private dirty = false;
+  /** Only camera frames changed since the last draw: they wait for VIDEO_FRAME_MILLISECONDS to pass. */
+  private videoDirty = false;
   /** A frame is wanted for `beforeFrame` even if nothing changed (a flip waiting for its time). */
   private watching = false;
   private inFrame = false;
@@ -57,6 +65,13 @@ export class RenderLoop implements Disposable {
     if (this.disposed) return;
     if (!this.dirty) this.requestedAt = this.clock.now();
     this.dirty = true;
+    this.schedule();
+  }
+
+  /** A camera presented a new frame: draw it, but not sooner than VIDEO_FRAME_MILLISECONDS after the last drawn frame. */
+  invalidateVideo(): void {
+    if (this.disposed) return;
+    this.videoDirty = true;
     this.schedule();
   }
 
@@ -113,7 +128,7 @@ export class RenderLoop implements Disposable {
   }
 
   private schedule(): void {
-    if (this.inFrame || this.pending !== undefined || this.paused || this.disposed || (!this.dirty && !this.watching)) return;
+    if (this.inFrame || this.pending !== undefined || this.paused || this.disposed || (!this.dirty && !this.videoDirty && !this.watching)) return;
     this.pending = this.clock.requestFrame((timestamp) => this.frame(timestamp));
   }
 
@@ -128,11 +143,14 @@ export class RenderLoop implements Disposable {
     } finally {
       this.inFrame = false;
     }
+    if (this.videoDirty && (this.lastDrawTimestamp === undefined || timestamp - this.lastDrawTimestamp >= VIDEO_FRAME_MILLISECONDS - 1)) this.dirty = true;
     if (!this.dirty) {
+      // Camera frames waiting for their turn keep asking for frames (schedule sees videoDirty).
       this.schedule();
       return;
     }
     this.dirty = false;
+    this.videoDirty = false;
     // Drawing continuously means this frame was asked for while the previous one was still recent.
     const previous = this.lastDrawTimestamp;
     if (previous !== undefined && this.requestedAt - previous < DROPPED_FRAME_MILLISECONDS && timestamp - previous > DROPPED_FRAME_MILLISECONDS) {

@@ -271,6 +271,9 @@ export class ScreenApp implements Disposable {
       invalidate: () => {
         if (visibility.onScreen) this.loop.invalidate();
       },
+      invalidateVideo: () => {
+        if (visibility.onScreen) this.loop.invalidateVideo();
+      },
       images: this.images,
       scheduler: this.options.scheduler,
       cameraFeeds: this.cameras,

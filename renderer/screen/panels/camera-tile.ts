@@ -119,7 +119,7 @@ export class CameraTile implements Disposable {
   private framePresented(): void {
     if (this.disposed || !this.picture.visible) return;
     this.cropToCover();
-    this.context.invalidate();
+    this.context.invalidateVideo();
   }
 
   private redraw(): void {

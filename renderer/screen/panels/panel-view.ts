@@ -55,6 +55,8 @@ export interface PanelContext {
   now(): number;
   /** Asks for a redraw after work that finished later (an image that loaded). */
   invalidate(): void;
+  /** Asks for a redraw for a new camera frame (drawn at most 25 times a second). */
+  invalidateVideo(): void;
   /** Reports a failure that happened later (an image that did not load): the panel becomes an error tile. */
   fail(error: unknown): void;
   readonly images: ImageCache;
