@@ -106,7 +106,10 @@ describe('scene commands in the layout', () => {
         - { username: gw, password: hunter2, publish: [] }
 `);
     expect(found).toHaveLength(2);
-    expect(found[0]).toBe('wall.yaml:17:37: sources.telemetry.embedded.clients[0].password: expected a map of keys, got text "hunter2"');
+    expect(found[0]).toBe(
+      'wall.yaml:17:37: sources.telemetry.embedded.clients[0].password: a secret must not be written in the layout: give {env: NAME} or {file: secrets.env, key: NAME} (the value written is not repeated here)',
+    );
+    expect(found.join('\n')).not.toContain('hunter2');
     expect(found[1]).toBe('wall.yaml:17:55: sources.telemetry.embedded.clients[0].publish: name at least one topic filter');
   });
 
