@@ -127,7 +127,7 @@ async function main(): Promise<void> {
   writeSection(
     'wall',
     `## Screens and scene switches (\`npm run bench -- wall\`)\n\nMachine: ${machineOf('Chromium (SwiftShader, no GPU)')}. Date: ${date}.\n\n` +
-      'Software WebGL on 2 cores: frame times are CPU figures, not what a GPU wall PC shows; compare runs on the same machine. Since the cameras arrived the demo wall also plays 18 live camera tiles (S06 and S12, nine each; more in the flood and traffic scenes), decoded in software by the same 2 cores, beside four ffmpeg test-pattern encoders, and the switch figures below were measured under that load; how much of the slow-down is that load and how much the flood scene opening its own camera feeds during the prepare is not isolated yet (before the cameras, on 2026-11-26: command to last flip p50 763 ms, p99 1168 ms, 16 late and 3 failed of 3600).\n\n' +
+      'Software WebGL on 2 cores: frame times are CPU figures, not what a GPU wall PC shows; compare runs on the same machine. Since the cameras arrived the demo wall also plays 18 live camera tiles (S06 and S12, nine each; more in the flood and traffic scenes), decoded in software by the same 2 cores, beside four ffmpeg test-pattern encoders, and the switch figures below were measured under that load. The same run with ffmpeg hidden (camera tiles on their unavailable slate, no video decoded) gave command to last flip p50 835 ms, p99 1323 ms, 59 late and 3 failed of 3600: the slow-down is the video load on these 2 cores, not the switch path (before the cameras, on 2026-11-26: command to last flip p50 763 ms, p99 1168 ms, 16 late and 3 failed of 3600).\n\n' +
       `${table}\n`,
   );
 }
