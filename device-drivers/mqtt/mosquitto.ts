@@ -1,8 +1,8 @@
 // Test support: a real Debian mosquitto on a loopback port (start, kill, restart) and the real mosquitto_pub, for the driver tests, the e2e specs and the benchmark.
+import { freePort, portAccepts, requireTool } from '../test-support.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -39,24 +39,11 @@ export function mosquittoAvailable(): boolean {
  * `const mosquittoIt = requireMosquitto() ? it : it.skip;` (kept free of vitest so the benchmark can import this file).
  */
 export function requireMosquitto(): boolean {
-  if (mosquittoAvailable()) return true;
-  const hint = `mosquitto is missing (${MOSQUITTO}, ${MOSQUITTO_PUB}): ${MOSQUITTO_INSTALL_HINT}`;
-  if (process.env.CI) throw new Error(`${hint} (required in CI)`);
-  console.warn(`\n!!!!! ${hint}\n!!!!! the tests against a real MQTT broker are SKIPPED on this machine\n`);
-  return false;
+  return requireTool(mosquittoAvailable(), `mosquitto is missing (${MOSQUITTO}, ${MOSQUITTO_PUB}): ${MOSQUITTO_INSTALL_HINT}`, 'the tests against a real MQTT broker are');
 }
 
-/** A port that was free a moment ago on 127.0.0.1 (the OS picks it; a race with another process is possible but rare). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+
+export { freePort } from '../test-support.ts';
 
 export async function startMosquitto({ port = 0 }: { port?: number } = {}): Promise<Mosquitto> {
   const chosenPort = port === 0 ? await freePort() : port;
@@ -109,7 +96,7 @@ export async function startMosquitto({ port = 0 }: { port?: number } = {}): Prom
       });
     });
     const deadline = Date.now() + STARTUP_TIMEOUT_MILLISECONDS;
-    while (!running || !(await accepts(chosenPort))) {
+    while (!running || !(await portAccepts(chosenPort))) {
       if (exitCode !== undefined) throw new Error(`mosquitto exited (${exitCode}) before accepting on port ${chosenPort}:\n${log}`);
       if (Date.now() > deadline) {
         broker.kill('SIGKILL');
@@ -149,16 +136,6 @@ export async function startMosquitto({ port = 0 }: { port?: number } = {}): Prom
   };
 }
 
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /** Publishes one message with Debian's mosquitto_pub (not mqtt.js), for tests that must show another client's messages arrive. */
 export function mosquittoPublish(url: string, topic: string, payload: string | Uint8Array, qos: 0 | 1 | 2 = 0, options: { retain?: boolean } = {}): Promise<void> {

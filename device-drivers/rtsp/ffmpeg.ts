@@ -1,4 +1,5 @@
 // What ffmpeg runs for a camera (RTSP remux or a lavfi test pattern, both to live fMP4 on stdout), credentials in and out of its URLs, and finding it.
+import { requireTool } from '../test-support.ts';
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
@@ -144,11 +145,7 @@ export function ffmpegAvailable(): boolean {
  * a developer's machine is a loud warning and the tests skip (e.g. `const ffmpegIt = requireFfmpeg() ? it : it.skip;`).
  */
 export function requireFfmpeg(): boolean {
-  if (ffmpegAvailable()) return true;
-  const hint = `ffmpeg is missing: ${FFMPEG_INSTALL_HINT}`;
-  if (process.env.CI) throw new Error(`${hint} (required in CI)`);
-  console.warn(`\n!!!!! ${hint}\n!!!!! the tests that run ffmpeg are SKIPPED on this machine\n`);
-  return false;
+  return requireTool(ffmpegAvailable(), `ffmpeg is missing: ${FFMPEG_INSTALL_HINT}`, 'the tests that run ffmpeg are');
 }
 
 export type FfmpegProcess = ChildProcessByStdio<null, Readable, Readable>;

@@ -1,4 +1,5 @@
 // Test support: a throwaway self-signed certificate for 127.0.0.1, made by openssl at test time, for the wss:// tests of the media gateway.
+import { requireTool } from '../test-support.ts';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,11 +11,7 @@ const OPENSSL_INSTALL_HINT = 'apt-get install -y --no-install-recommends openssl
 
 /** The rule of requireFfmpeg: missing in CI is an error with the install command; elsewhere a loud warning, and the TLS tests skip. */
 export function requireOpenssl(): boolean {
-  if (existsSync(OPENSSL)) return true;
-  const hint = `openssl is missing (${OPENSSL}): ${OPENSSL_INSTALL_HINT}`;
-  if (process.env.CI) throw new Error(`${hint} (required in CI)`);
-  console.warn(`\n!!!!! ${hint}\n!!!!! the media gateway's wss:// tests are SKIPPED on this machine\n`);
-  return false;
+  return requireTool(existsSync(OPENSSL), `openssl is missing (${OPENSSL}): ${OPENSSL_INSTALL_HINT}`, "the media gateway's wss:// tests are");
 }
 
 /** A P-256 key and a one-day certificate for 127.0.0.1, ::1 and localhost; nothing is left on disk. */

@@ -1,7 +1,7 @@
 // Test support: a real RTSP camera on a loopback port (GStreamer's RTSP server via Debian's python3), optionally with credentials, that can be killed and restarted on the same port.
+import { freePort, portAccepts, requireTool } from '../test-support.ts';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 /** Debian's python3: the python3 first on the PATH of these machines is a separate build without `gi`. */
@@ -65,24 +65,11 @@ export function gstreamerRtspAvailable(): boolean {
  * a developer's machine is a loud warning and the tests skip (`const rtspIt = requireGstreamerRtsp() ? it : it.skip;`).
  */
 export function requireGstreamerRtsp(): boolean {
-  if (gstreamerRtspAvailable()) return true;
-  const hint = `GStreamer's RTSP server for ${SYSTEM_PYTHON} is missing: ${GSTREAMER_RTSP_INSTALL_HINT}`;
-  if (process.env.CI) throw new Error(`${hint} (required in CI)`);
-  console.warn(`\n!!!!! ${hint}\n!!!!! the tests against a real RTSP camera are SKIPPED on this machine\n`);
-  return false;
+  return requireTool(gstreamerRtspAvailable(), `GStreamer's RTSP server for ${SYSTEM_PYTHON} is missing: ${GSTREAMER_RTSP_INSTALL_HINT}`, 'the tests against a real RTSP camera are');
 }
 
-/** A port that was free a moment ago on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+
+export { freePort } from '../test-support.ts';
 
 export async function startRtspServer(options: RtspServerOptions = {}): Promise<RtspServer> {
   const port = options.port ?? (await freePort());
@@ -126,7 +113,7 @@ export async function startRtspServer(options: RtspServerOptions = {}): Promise<
     });
     const deadline = Date.now() + STARTUP_TIMEOUT_MILLISECONDS;
     // "listening" is printed once the port is bound: waiting for it keeps another server on the port from passing for this one.
-    while (!listening || !(await accepts(port))) {
+    while (!listening || !(await portAccepts(port))) {
       if (exitDescription !== undefined) throw new Error(`the RTSP test server exited (${exitDescription}) before accepting on port ${port}:\n${log}`);
       if (Date.now() > deadline) {
         server.kill('SIGKILL');
@@ -169,13 +156,3 @@ export async function startRtspServer(options: RtspServerOptions = {}): Promise<
   };
 }
 
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
